@@ -1,0 +1,69 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The server's environment, validated with zod and read once (on first use, never at import time,
+ * so `next build` can import every module without a configured environment).
+ * Every variable is documented in `.env.example` and the README.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** `pglite:<dir>` (embedded, default) or `postgresql://…` (a server). */
+  DATABASE_URL: z.string().optional(),
+  /** Where the embedded default keeps its database, files, chain record and dev keys. */
+  VEND_DATA_DIR: z.string().default(".vend"),
+  /** The public origin of this deployment; links and SIWE domains are built from it. */
+  APP_URL: z.url().optional(),
+  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  /** Largest accepted upload, in bytes. */
+  MAX_UPLOAD_BYTES: z.coerce.bigint().positive().default(2n * 1024n ** 3n),
+  /** ANS-104 signer: an Ethereum private key (0x…64 hex) or an Arweave JWK (JSON). */
+  ANS104_SIGNER: z.string().optional(),
+  STORAGE_DRIVER: z.enum(["fs", "s3"]).default("fs"),
+  S3_ENDPOINT: z.string().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().default(""),
+  S3_FORCE_PATH_STYLE: z.stringbool().default(true),
+  S3_KEY_PREFIX: z.string().default(""),
+  /** Remote facilitator base URL; unset = the in-process facilitator. */
+  FACILITATOR_URL: z.url().optional(),
+  /** Sent as `Authorization: Bearer …` to a remote facilitator. */
+  FACILITATOR_API_KEY: z.string().optional(),
+  /** Key of the account that submits settlements for the in-process facilitator. */
+  SETTLEMENT_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
+    .optional(),
+  /** Secret that signs download receipts; defaults to NEXTAUTH_SECRET. */
+  RECEIPT_SECRET: z.string().min(16).optional(),
+});
+
+export type Env = z.infer<typeof schema> & {
+  /** Absolute data directory. */
+  dataDir: string;
+  /** Resolved database URL (`pglite:<abs dir>` or `postgres…`). */
+  databaseUrl: string;
+  /** Public origin without trailing slash, e.g. `http://localhost:3000`. */
+  appUrl: string;
+};
+
+let cached: Env | undefined;
+
+/** The validated environment. Throws once, with every problem listed, when it is invalid. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  const dataDir = path.resolve(parsed.data.VEND_DATA_DIR);
+  const databaseUrl = parsed.data.DATABASE_URL ?? `pglite:${path.join(dataDir, "db")}`;
+  const appUrl = (parsed.data.APP_URL ?? parsed.data.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+  cached = { ...parsed.data, dataDir, databaseUrl, appUrl };
+  return cached;
+}
