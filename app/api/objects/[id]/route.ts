@@ -1,0 +1,17 @@
+import { json, withCreator } from "@/lib/http";
+import { deleteObject } from "@/lib/objects/delete-object";
+import { getOwnedObject } from "@/lib/objects/get-object";
+import { objectJson } from "@/lib/objects/object-json";
+
+/** `GET /api/objects/{id}` — one of the creator's objects (tags, signature type, owner). 404 otherwise. */
+export const GET = withCreator<{ id: string }>(async ({ params, creator }) =>
+  json(objectJson(await getOwnedObject(creator.userId, params.id))),
+);
+
+/**
+ * `DELETE /api/objects/{id}` — deletes the bytes; links to it then answer 410 `object_gone`.
+ * 200 → `{id, deletedAt}`; 404 when not the caller's.
+ */
+export const DELETE = withCreator<{ id: string }>(async ({ params, creator }) =>
+  json(await deleteObject(creator.userId, params.id)),
+);

@@ -1,0 +1,21 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { linkJson } from "@/lib/links/link-json";
+
+/**
+ * Revokes one of the creator's links: the gate answers 410 `link_revoked` to new buyers; buyers
+ * holding a valid receipt keep their access window. Idempotent (the first revocation time stays).
+ * @throws AppError `not_found`.
+ */
+export async function revokeLink(ownerId: string, id: string) {
+  const prisma = await db();
+  const link = await prisma.paymentLink.findFirst({ where: { id, ownerId } });
+  if (!link) throw notFound("Payment link");
+  const updated = await prisma.paymentLink.update({
+    where: { id: link.id },
+    data: { revokedAt: link.revokedAt ?? new Date() },
+    include: { object: true },
+  });
+  return linkJson(updated);
+}

@@ -1,0 +1,119 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { PayloadTooLargeError, storeSignedDataItem } from "@/lib/ans104/stream-sign";
+import { InvalidDataItemError, dataItemTag, storeVerifiedDataItem } from "@/lib/ans104/parse";
+import { serverSigner } from "@/lib/ans104/signer";
+import { objectJson, type ObjectJson } from "@/lib/objects/object-json";
+import { storage } from "@/lib/storage";
+import { StorageUnavailableError } from "@/lib/storage/types";
+
+export const createObjectInput = z.object({
+  ownerId: z.string().min(1),
+  /** File name shown to buyers and sent as `Content-Disposition`. */
+  name: z.string().trim().min(1).max(255, "The file name is longer than 255 characters.").optional(),
+  contentType: z
+    .string()
+    .trim()
+    .max(255)
+    .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, "Not a valid media type.")
+    .default("application/octet-stream"),
+  /** Content-Length when the client sent one (bytes); lets an oversize upload fail before reading. */
+  declaredSize: z.bigint().nonnegative().optional(),
+  /** The body is an already signed ANS-104 DataItem to verify and store unchanged. */
+  signed: z.boolean().default(false),
+}).refine((d) => d.signed || d.name, {
+  path: ["name"],
+  message: "A file name is required (X-Filename header or the multipart file name).",
+});
+export type CreateObjectInput = z.input<typeof createObjectInput> & {
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+};
+
+/**
+ * Stores an upload as a signed ANS-104 DataItem, streaming (memory stays flat at any size):
+ * - unsigned body: the payload streams to storage while its deep hash is computed, then the server's
+ *   key (ANS104_SIGNER) signs, with tags `Content-Type`, `File-Name`, `App-Name: Vend`;
+ * - `signed`: the body is a creator-signed DataItem, verified (every arbundles signature type) and
+ *   stored unchanged, so its id, owner and signature type are the creator's.
+ * The object row is written only after both the payload and the signed header are stored.
+ * @returns the object (see {@link objectJson}).
+ * @throws AppError `payload_too_large` (413, nothing stored), `invalid_data_item` (400),
+ *   `upstream_error` (502, storage failed; nothing recorded).
+ */
+export async function createObject(input: CreateObjectInput): Promise<ObjectJson> {
+  const { body, ...rest } = input;
+  const data = createObjectInput.parse(rest);
+  const maxBytes = env().MAX_UPLOAD_BYTES;
+  if (data.declaredSize !== undefined && data.declaredSize > maxBytes) throw tooLarge(maxBytes);
+
+  const id = newId("obj");
+  const payloadKey = `objects/${data.ownerId}/${id}/payload`;
+  const headerKey = `objects/${data.ownerId}/${id}/header`;
+  const store = storage();
+  let stored;
+  try {
+    stored = data.signed
+      ? await storeVerifiedDataItem({ source: body, store, payloadKey, headerKey, maxBytes })
+      : await storeSignedDataItem({
+          source: body,
+          store,
+          payloadKey,
+          headerKey,
+          maxBytes,
+          signer: await serverSigner(),
+          tags: [
+            { name: "Content-Type", value: data.contentType },
+            { name: "File-Name", value: data.name as string },
+            { name: "App-Name", value: "Vend" },
+          ],
+        });
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) throw tooLarge(maxBytes);
+    if (error instanceof InvalidDataItemError) throw new AppError("invalid_data_item", error.message);
+    if (error instanceof StorageUnavailableError) {
+      throw new AppError("upstream_error", "The storage backend failed; nothing was stored. Try again.");
+    }
+    throw error;
+  }
+
+  const name = data.name ?? dataItemTag(stored.tags, "File-Name") ?? `${stored.id}.bin`;
+  const contentType = data.signed ? (dataItemTag(stored.tags, "Content-Type") ?? data.contentType) : data.contentType;
+  try {
+    const prisma = await db();
+    const row = await prisma.storedObject.create({
+      data: {
+        id,
+        ownerId: data.ownerId,
+        name,
+        contentType,
+        size: stored.size,
+        dataOffset: stored.dataOffset,
+        dataItemId: stored.id,
+        signatureType: stored.signatureType,
+        dataItemOwner: stored.owner,
+        signer: stored.signer,
+        tags: stored.tags.map(({ name, value }) => ({ name, value })),
+        storageKey: payloadKey,
+        headerKey,
+        sha256: stored.sha256,
+      },
+    });
+    return objectJson(row);
+  } catch (error) {
+    await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
+    if ((error as { code?: string }).code === "P2002") {
+      throw new AppError("conflict", `DataItem ${stored.id} is already stored.`);
+    }
+    throw error;
+  }
+}
+
+function tooLarge(maxBytes: bigint): AppError {
+  return new AppError("payload_too_large", `The upload exceeds the limit of ${maxBytes} bytes; nothing was stored.`, {
+    maxBytes: maxBytes.toString(),
+  });
+}

@@ -1,0 +1,126 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import type { StoredObject } from "@/lib/generated/prisma/client";
+import { storage } from "@/lib/storage";
+
+/** What to deliver: the raw payload (default) or the whole signed ANS-104 DataItem. */
+export type DeliveryFormat = "raw" | "ans104";
+
+/** An inclusive byte range. */
+export type ByteRange = { start: bigint; end: bigint };
+
+/**
+ * Parses a single-range `Range` header (RFC 9110 §14.1.2) against `size` bytes.
+ * Returns null to serve the whole body (no header, another unit, or several ranges, which
+ * RFC 9110 lets a server ignore).
+ * @throws AppError `range_not_satisfiable` (416) for a syntactically valid but unsatisfiable range.
+ */
+export function parseRange(header: string | null, size: bigint): ByteRange | null {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return null;
+  const [, a, b] = m;
+  if (a === "" && b === "") return null;
+  let start: bigint;
+  let end: bigint;
+  if (a === "") {
+    const suffix = BigInt(b!);
+    if (suffix === 0n || size === 0n) throw unsatisfiable(size);
+    start = suffix >= size ? 0n : size - suffix;
+    end = size - 1n;
+  } else {
+    start = BigInt(a!);
+    end = b === "" ? size - 1n : BigInt(b!);
+    if (end >= size) end = size - 1n;
+    if (start >= size || start > end) throw unsatisfiable(size);
+  }
+  return { start, end };
+}
+
+function unsatisfiable(size: bigint): AppError {
+  return new AppError("range_not_satisfiable", `The requested range is not satisfiable (size ${size} bytes).`, {
+    size: size.toString(),
+  });
+}
+
+/** Content-Disposition with an ASCII fallback and the RFC 5987 UTF-8 name. */
+export function contentDisposition(fileName: string, kind: "attachment" | "inline" = "attachment"): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+/** Streams `[start, end]` of header ++ payload without buffering either part. */
+function concatenated(object: StoredObject, range: ByteRange): ReadableStream<Uint8Array> {
+  const store = storage();
+  const headerLen = object.dataOffset;
+  const parts: { key: string; start: bigint; end: bigint }[] = [];
+  if (range.start < headerLen) {
+    parts.push({ key: object.headerKey, start: range.start, end: range.end < headerLen ? range.end : headerLen - 1n });
+  }
+  if (range.end >= headerLen) {
+    const start = range.start > headerLen ? range.start - headerLen : 0n;
+    parts.push({ key: object.storageKey, start, end: range.end - headerLen });
+  }
+  let index = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        if (!reader) {
+          const part = parts[index++];
+          if (!part) return controller.close();
+          reader = (await store.get(part.key, { start: part.start, end: part.end })).getReader();
+        }
+        const { done, value } = await reader.read();
+        if (done) {
+          reader = undefined;
+          continue;
+        }
+        controller.enqueue(value);
+        return;
+      }
+    },
+    async cancel(reason) {
+      await reader?.cancel(reason);
+    },
+  });
+}
+
+/**
+ * Builds the streamed response for an object: 200 with the whole body or 206 with
+ * `Content-Range` for a single satisfiable range; `Accept-Ranges: bytes` always.
+ * `raw`: the payload with its own content type and file name. `ans104`: the whole signed DataItem
+ * (`application/octet-stream`, file name `<id>.ans104`), so buyers can check who signed it.
+ * @throws AppError `range_not_satisfiable` (416).
+ */
+export async function deliverObject(
+  object: StoredObject,
+  opts: { rangeHeader: string | null; format: DeliveryFormat; headers?: Headers },
+): Promise<Response> {
+  const total = opts.format === "ans104" ? object.dataOffset + object.size : object.size;
+  const range = parseRange(opts.rangeHeader, total);
+  const span = range ?? { start: 0n, end: total - 1n };
+  const headers = new Headers(opts.headers);
+  headers.set("Accept-Ranges", "bytes");
+  headers.set("Cache-Control", "private, no-store");
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("X-DataItem-Id", object.dataItemId);
+  if (opts.format === "ans104") {
+    headers.set("Content-Type", "application/octet-stream");
+    headers.set("Content-Disposition", contentDisposition(`${object.dataItemId}.ans104`));
+  } else {
+    headers.set("Content-Type", object.contentType);
+    headers.set("Content-Disposition", contentDisposition(object.name));
+  }
+  if (total === 0n) {
+    headers.set("Content-Length", "0");
+    return new Response(null, { status: 200, headers });
+  }
+  headers.set("Content-Length", (span.end - span.start + 1n).toString());
+  if (range) headers.set("Content-Range", `bytes ${span.start}-${span.end}/${total}`);
+  const body =
+    opts.format === "ans104"
+      ? concatenated(object, span)
+      : await storage().get(object.storageKey, range ? span : undefined);
+  return new Response(body, { status: range ? 206 : 200, headers });
+}

@@ -1,0 +1,72 @@
+import "server-only";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { env } from "@/lib/env";
+import { authSecret } from "@/lib/auth/secret";
+
+/**
+ * Download receipts: after a settled payment the buyer gets a receipt that re-opens the download
+ * of that link until `accessSeconds` after the purchase, with no new payment (so a download can
+ * be resumed with Range requests). Stateless: `r1.<base64url(JSON)>.<base64url(HMAC-SHA256)>`,
+ * keyed with RECEIPT_SECRET (default: the auth secret). Carried as the HTTP-only cookie
+ * {@link receiptCookieName}, the `X-Vend-Receipt` header, or `?receipt=`.
+ */
+export type Receipt = {
+  /** Payment id (`pay_…`). */
+  paymentId: string;
+  /** Link id (`lnk_…`). */
+  linkId: string;
+  /** Expiry, unix seconds. */
+  expiresAt: number;
+};
+
+export const RECEIPT_HEADER = "x-vend-receipt";
+
+/** Cookie name for a link's receipt. */
+export function receiptCookieName(slug: string): string {
+  return `vend_r_${slug}`;
+}
+
+function secret(): string {
+  return env().RECEIPT_SECRET ?? authSecret();
+}
+
+function mac(body: string): string {
+  return createHmac("sha256", secret()).update(`vend-receipt:${body}`).digest("base64url");
+}
+
+/** Signs a receipt. */
+export function signReceipt(receipt: Receipt): string {
+  const body = Buffer.from(JSON.stringify({ p: receipt.paymentId, l: receipt.linkId, e: receipt.expiresAt })).toString(
+    "base64url",
+  );
+  return `r1.${body}.${mac(body)}`;
+}
+
+/**
+ * Verifies a receipt token for `linkId` at `now`. Returns the receipt, or null when the token is
+ * malformed, forged, for another link, or expired.
+ */
+export function verifyReceipt(token: string | null | undefined, linkId: string, now = Date.now()): Receipt | null {
+  if (!token) return null;
+  const [version, body, signature] = token.split(".");
+  if (version !== "r1" || !body || !signature) return null;
+  const expected = Buffer.from(mac(body));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  let parsed: { p?: unknown; l?: unknown; e?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+  if (typeof parsed.p !== "string" || typeof parsed.l !== "string" || typeof parsed.e !== "number") return null;
+  if (parsed.l !== linkId || parsed.e * 1000 <= now) return null;
+  return { paymentId: parsed.p, linkId: parsed.l, expiresAt: parsed.e };
+}
+
+/** `Set-Cookie` value for a receipt: HTTP-only, SameSite=Lax, Secure on https, until expiry. */
+export function receiptCookie(slug: string, token: string, expiresAt: number): string {
+  const secure = env().appUrl.startsWith("https://") ? "; Secure" : "";
+  const maxAge = Math.max(0, expiresAt - Math.floor(Date.now() / 1000));
+  return `${receiptCookieName(slug)}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;
+}

@@ -1,0 +1,102 @@
+import "server-only";
+import { encodePaymentResponseHeader } from "@x402/core/http";
+import type { SettleResponse } from "@x402/core/types";
+import type { NextRequest } from "next/server";
+import { AppError } from "@/lib/errors";
+import type { PaymentFailure, PurchaseOutcome } from "@/lib/purchases/purchase";
+import { RECEIPT_HEADER, receiptCookie, receiptCookieName } from "@/lib/purchases/receipts";
+import { saleTerms, type LinkForSale } from "@/lib/purchases/sale";
+import { paymentRequired } from "@/lib/x402/requirements";
+
+/** Headers a browser script may read on our responses (x402 + receipts + timings). */
+export const EXPOSED_HEADERS =
+  "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE, X-Vend-Receipt, Server-Timing, Content-Range, Content-Disposition";
+
+/**
+ * True when the client is a browser that should see the pay page: its Accept header lists
+ * `text/html` (curl, fetch and x402 clients send `*\/*` or JSON).
+ */
+export function wantsHtml(req: NextRequest): boolean {
+  return /\btext\/html\b/.test(req.headers.get("accept") ?? "");
+}
+
+/** The receipt presented with a request: `?receipt=`, the `X-Vend-Receipt` header, or the cookie. */
+export function presentedReceipt(req: NextRequest, slug: string): string | null {
+  return (
+    req.nextUrl.searchParams.get("receipt") ??
+    req.headers.get(RECEIPT_HEADER) ??
+    req.cookies.get(receiptCookieName(slug))?.value ??
+    null
+  );
+}
+
+/**
+ * The x402 402 answer (spec v1 §5.1 body + v2 `PAYMENT-REQUIRED` header), built from the link row
+ * so it is byte-identical on every request. With a failure, `error` carries the reason and, when
+ * settlement failed, the `PAYMENT-RESPONSE` header carries `success: false`.
+ * The body also carries Vend's `code` and a human `message`.
+ */
+export function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFailure & { message?: string }): Response {
+  const reason = failure?.reason ?? "Payment required";
+  const challenge = paymentRequired(saleTerms(link), failure ? reason : "Payment required");
+  const headers = new Headers({
+    "Content-Type": "application/json; charset=utf-8",
+    "PAYMENT-REQUIRED": challenge.headerV2,
+    "Cache-Control": "no-store",
+    "Access-Control-Expose-Headers": EXPOSED_HEADERS,
+  });
+  if (failure?.settlement) {
+    headers.set("PAYMENT-RESPONSE", encodePaymentResponseHeader(failure.settlement));
+    headers.set("X-PAYMENT-RESPONSE", encodePaymentResponseHeader(failure.settlement));
+  }
+  const body = {
+    ...challenge.bodyV1,
+    code: "payment_required",
+    message: failure?.message ?? "Payment required: pay with x402 (PAYMENT-SIGNATURE or X-PAYMENT header).",
+  };
+  return new Response(JSON.stringify(body), { status: 402, headers });
+}
+
+/** Turns a `payment_required` AppError into its 402 response; other errors pass through as null. */
+export function paymentFailureResponse(link: LinkForSale, error: unknown): Response | null {
+  if (!(error instanceof AppError) || error.code !== "payment_required") return null;
+  const failure = error.details as PaymentFailure;
+  return paymentRequiredResponse(link, { ...failure, message: error.message });
+}
+
+/**
+ * Headers that go with a delivery after a purchase or replay: the settlement in both
+ * `PAYMENT-RESPONSE` (v2) and `X-PAYMENT-RESPONSE` (v1) — the same base64 JSON SettleResponse, so
+ * either kind of client finds it — and the receipt as a header and an HTTP-only cookie.
+ */
+export function purchaseHeaders(link: LinkForSale, outcome: PurchaseOutcome): Headers {
+  const headers = new Headers({ "Access-Control-Expose-Headers": EXPOSED_HEADERS });
+  const encoded = encodePaymentResponseHeader(outcome.settlement satisfies SettleResponse);
+  headers.set("PAYMENT-RESPONSE", encoded);
+  headers.set("X-PAYMENT-RESPONSE", encoded);
+  headers.set("X-Vend-Receipt", outcome.receipt);
+  headers.append("Set-Cookie", receiptCookie(link.slug, outcome.receipt, outcome.receiptExpiresAt));
+  return headers;
+}
+
+/** The JSON shape of a purchase for `POST /api/purchases` (amounts in atomic units as strings). */
+export function purchaseJson(link: LinkForSale, outcome: PurchaseOutcome) {
+  const p = outcome.payment;
+  const network = saleTerms(link).network;
+  return {
+    payment: {
+      id: p.id,
+      status: p.status,
+      transaction: p.transaction,
+      transactionUrl: network.explorer && p.transaction ? `${network.explorer}/tx/${p.transaction}` : null,
+      network: p.network,
+      payer: p.payer,
+      amount: p.amount.toString(),
+      settledAt: p.settledAt,
+    },
+    replay: outcome.replay,
+    receipt: outcome.receipt,
+    receiptExpiresAt: new Date(outcome.receiptExpiresAt * 1000).toISOString(),
+    downloadUrl: `/l/${link.slug}?receipt=${encodeURIComponent(outcome.receipt)}`,
+  };
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import { x402Facilitator } from "@x402/core/facilitator";
+import { HTTPFacilitatorClient, type FacilitatorClient } from "@x402/core/http";
+import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
+import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
+import { toFacilitatorEvmSigner } from "@x402/evm";
+import { createWalletClient, defineChain, http, nonceManager, publicActions, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { env } from "@/lib/env";
+import { configuredNetworks, localChain, type NetworkConfig } from "@/lib/networks";
+
+/**
+ * The x402 facilitator (x402 spec §7: verify, settle, supported), one of:
+ * - **remote** when `FACILITATOR_URL` is set: `@x402/core`'s HTTPFacilitatorClient (x402.org for
+ *   testnets, CDP or any other for mainnet), with `FACILITATOR_API_KEY` sent as a bearer token;
+ * - **local** otherwise: an in-process `x402Facilitator` with `@x402/evm`'s exact scheme (EIP-3009
+ *   `transferWithAuthorization`) registered for every configured network — v2 under its CAIP-2 id
+ *   and v1 under its v1 name where one exists — submitting settlements from SETTLEMENT_PRIVATE_KEY
+ *   (in dev: the key recorded by the local chain script) over each network's RPC URL.
+ */
+let cached: FacilitatorClient | undefined;
+
+export function facilitator(): FacilitatorClient {
+  cached ??= build();
+  return cached;
+}
+
+function build(): FacilitatorClient {
+  const e = env();
+  if (e.FACILITATOR_URL) {
+    const apiKey = e.FACILITATOR_API_KEY;
+    return new HTTPFacilitatorClient({
+      url: e.FACILITATOR_URL,
+      ...(apiKey
+        ? {
+            createAuthHeaders: async () => {
+              const h = { Authorization: `Bearer ${apiKey}` };
+              return { verify: h, settle: h, supported: h };
+            },
+          }
+        : {}),
+    });
+  }
+  const key = (e.SETTLEMENT_PRIVATE_KEY ?? localChain()?.settlementPrivateKey) as Hex | undefined;
+  if (!key) {
+    throw new Error(
+      "No facilitator: set FACILITATOR_URL for a remote facilitator, or SETTLEMENT_PRIVATE_KEY for the in-process one.",
+    );
+  }
+  // One account object (with viem's nonce manager) for every network, so that concurrent
+  // settlements from this process never reuse a transaction nonce.
+  const account = privateKeyToAccount(key, { nonceManager });
+  const local = new x402Facilitator();
+  for (const network of configuredNetworks()) {
+    const signer = facilitatorSigner(network, account);
+    local.register(network.id, new ExactEvmScheme(signer));
+    if (network.v1Name) local.registerV1(network.v1Name as never, new ExactEvmSchemeV1(signer));
+  }
+  return {
+    verify: (payload, requirements) => local.verify(payload, requirements),
+    settle: (payload, requirements) => local.settle(payload, requirements),
+    getSupported: async () => local.getSupported(),
+  } as FacilitatorClient;
+}
+
+function facilitatorSigner(network: NetworkConfig, account: ReturnType<typeof privateKeyToAccount>) {
+  const chain = defineChain({
+    id: network.chainId,
+    name: network.name,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [network.rpcUrl!] } },
+  });
+  const client = createWalletClient({ account, chain, transport: http(network.rpcUrl) }).extend(publicActions);
+  return toFacilitatorEvmSigner({
+    address: account.address,
+    getCode: (args) => client.getCode(args),
+    readContract: (args) => client.readContract(args as never),
+    verifyTypedData: (args) => client.verifyTypedData(args as never),
+    writeContract: (args) => client.writeContract(args as never),
+    sendTransaction: (args) => client.sendTransaction(args),
+    waitForTransactionReceipt: (args) => client.waitForTransactionReceipt(args),
+  });
+}

@@ -1,0 +1,90 @@
+import "server-only";
+import { decodePaymentSignatureHeader } from "@x402/core/http";
+import { parsePaymentPayload } from "@x402/core/schemas";
+import type { PaymentPayload } from "@x402/core/types";
+import { getAddress, type Address, type Hex } from "viem";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+
+/** Request header names: v2 `PAYMENT-SIGNATURE`, v1 `X-PAYMENT` (x402 transports-v1/v2 http.md). */
+export const PAYMENT_SIGNATURE = "payment-signature";
+export const X_PAYMENT = "x-payment";
+
+/** The EIP-3009 authorization inside an `exact` EVM payload (x402 scheme_exact_evm §). */
+const authorizationSchema = z.object({
+  from: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  to: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  value: z.string().regex(/^\d{1,78}$/),
+  validAfter: z.string().regex(/^\d{1,78}$/),
+  validBefore: z.string().regex(/^\d{1,78}$/),
+  nonce: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
+});
+const exactPayloadSchema = z.object({
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+  authorization: authorizationSchema,
+});
+
+/** A decoded, shape-checked payment. */
+export type DecodedPayment = {
+  /** The PaymentPayload as sent (v1 or v2), passed unchanged to the facilitator. */
+  payload: PaymentPayload;
+  x402Version: 1 | 2;
+  /** The network the payload claims: CAIP-2 (`accepted.network`) for v2, a v1 name for v1. */
+  claimedNetwork: string;
+  payer: Address;
+  nonce: Hex;
+  value: bigint;
+  validBefore: bigint;
+  signature: Hex;
+};
+
+/** The raw payment header of a request: `PAYMENT-SIGNATURE` first, then `X-PAYMENT`; null if none. */
+export function readPaymentHeader(headers: Headers): string | null {
+  return headers.get(PAYMENT_SIGNATURE) ?? headers.get(X_PAYMENT);
+}
+
+/**
+ * Decodes a `PAYMENT-SIGNATURE` / `X-PAYMENT` value with `@x402/core`'s codec and schema, and
+ * checks that it carries an EIP-3009 `exact` authorization.
+ * @throws AppError `invalid_payment_header` (400) when it is not base64 JSON, not a PaymentPayload,
+ *   or not an exact-EVM EIP-3009 payload.
+ */
+export function decodePayment(raw: string): DecodedPayment {
+  let decoded: unknown;
+  try {
+    decoded = decodePaymentSignatureHeader(raw.trim());
+  } catch {
+    throw new AppError("invalid_payment_header", "The payment header is not base64-encoded JSON.");
+  }
+  const parsed = parsePaymentPayload(decoded);
+  if (!parsed.success) {
+    throw new AppError("invalid_payment_header", "The payment header is not a valid x402 PaymentPayload.", {
+      issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    });
+  }
+  // v1 and v2 payloads travel the same way: the facilitator dispatches on `x402Version`.
+  const payload = parsed.data as PaymentPayload;
+  const exact = exactPayloadSchema.safeParse(payload.payload);
+  if (!exact.success) {
+    throw new AppError(
+      "invalid_payment_header",
+      "The payment is not an EIP-3009 `exact` authorization (payload.authorization and payload.signature).",
+    );
+  }
+  const { authorization, signature } = exact.data;
+  const x402Version = payload.x402Version === 1 ? 1 : 2;
+  const claimedNetwork =
+    x402Version === 2
+      ? String((payload as { accepted?: { network?: string } }).accepted?.network ?? "")
+      : String((payload as { network?: string }).network ?? "");
+  return {
+    payload,
+    x402Version,
+    claimedNetwork,
+    payer: getAddress(authorization.from),
+    nonce: authorization.nonce.toLowerCase() as Hex,
+    value: BigInt(authorization.value),
+    validBefore: BigInt(authorization.validBefore),
+    signature: signature as Hex,
+  };
+}

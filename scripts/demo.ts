@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/core/http";
+import { wrapFetchWithPayment } from "@x402/fetch";
+import { formatUnits, type Address } from "viem";
+import { createApiKey, hardhat, payer, signIn, usdcBalance } from "./lib/agent";
+import { loadDotenv } from "./lib/load-env";
+
+/**
+ * `npm run demo` (while `npm run dev` runs) — the whole journey from code, as an agent would:
+ * signs in as a creator (Hardhat #0, SIWE), uploads a sample file, creates a 0.01 USDC link,
+ * then, as Hardhat #1, receives the 402, pays it with the official `@x402/fetch` client, checks the
+ * bytes and both balances, and prints the transaction.
+ */
+loadDotenv();
+const baseUrl = (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
+const dataDir = path.resolve(process.env.VEND_DATA_DIR ?? ".vend");
+const chain = JSON.parse(readFileSync(path.join(dataDir, "chain.json"), "utf8")) as { rpcUrl: string; chainId: number; asset: Address };
+const network = `eip155:${chain.chainId}`;
+const creator = hardhat(0);
+const buyer = hardhat(1);
+const usdc = (n: bigint) => `${formatUnits(n, 6)} USDC`;
+
+function fail(message: string): never {
+  console.error(`\n✗ ${message}`);
+  process.exit(1);
+}
+
+const health = await fetch(`${baseUrl}/api/health`).catch(() => null);
+if (!health?.ok) fail(`Vend is not answering at ${baseUrl}: start it with \`npm run dev\` first.`);
+
+console.log(`1. Sign in as creator ${creator.address} (SIWE) and create an API key`);
+const key = await createApiKey(baseUrl, await signIn(baseUrl, creator), "demo");
+const auth = { authorization: `Bearer ${key}` };
+
+const sample = new TextEncoder().encode(`# Vend demo\n\nA private file, sold over x402 at ${new Date().toISOString()}.\n`);
+const uploaded = await fetch(`${baseUrl}/api/objects`, {
+  method: "POST",
+  headers: { ...auth, "content-type": "text/markdown", "x-filename": "vend-demo.md" },
+  body: sample,
+});
+if (uploaded.status !== 201) fail(`upload failed: ${uploaded.status} ${await uploaded.text()}`);
+const object = (await uploaded.json()) as { id: string; dataItemId: string; signer: string };
+console.log(`2. Uploaded vend-demo.md → ${object.id}, ANS-104 DataItem ${object.dataItemId} (signed by ${object.signer})`);
+
+const created = await fetch(`${baseUrl}/api/links`, {
+  method: "POST",
+  headers: { ...auth, "content-type": "application/json" },
+  body: JSON.stringify({ objectId: object.id, payTo: creator.address, price: "0.01", network, expiresIn: "1h", title: "Vend demo" }),
+});
+if (created.status !== 201) fail(`link creation failed: ${created.status} ${await created.text()}`);
+const link = (await created.json()) as { url: string; amount: string };
+console.log(`3. Created a payment link: ${link.url} (${usdc(BigInt(link.amount))})`);
+
+const challenge = await fetch(link.url);
+if (challenge.status !== 402) fail(`expected 402, got ${challenge.status}`);
+console.log(`4. GET without payment → 402. PAYMENT-REQUIRED (decoded):`);
+console.log(JSON.stringify(decodePaymentRequiredHeader(challenge.headers.get("payment-required")!), null, 2));
+
+const before = { buyer: await usdcBalance(chain.rpcUrl, chain.asset, buyer.address), payee: await usdcBalance(chain.rpcUrl, chain.asset, creator.address) };
+const paidFetch = wrapFetchWithPayment(fetch, payer(buyer, network, chain.asset));
+const res = await paidFetch(link.url);
+if (res.status !== 200) fail(`payment failed: ${res.status} ${await res.text()}`);
+const body = new Uint8Array(await res.arrayBuffer());
+const settlement = decodePaymentResponseHeader(res.headers.get("payment-response")!);
+const after = { buyer: await usdcBalance(chain.rpcUrl, chain.asset, buyer.address), payee: await usdcBalance(chain.rpcUrl, chain.asset, creator.address) };
+console.log(`5. Paid as ${buyer.address} with @x402/fetch → 200. PAYMENT-RESPONSE (decoded):`);
+console.log(JSON.stringify(settlement, null, 2));
+
+const sameBytes = Buffer.compare(Buffer.from(body), Buffer.from(sample)) === 0;
+const price = BigInt(link.amount);
+console.log(`6. Bytes match the upload: ${sameBytes ? "yes" : "NO"}`);
+console.log(`   buyer ${usdc(before.buyer)} → ${usdc(after.buyer)}; payee ${usdc(before.payee)} → ${usdc(after.payee)}`);
+if (!sameBytes) fail("the delivered bytes differ from the upload");
+if (before.buyer - after.buyer !== price || after.payee - before.payee !== price) fail("balances did not move by exactly the price");
+console.log(`\n✓ Settled on chain ${network}: transaction ${settlement.transaction}`);

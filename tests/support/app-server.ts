@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+
+/** A running `next start` (or `next dev`) child process. */
+export type AppServer = { url: string; port: number; stop(): Promise<void>; output(): string };
+
+/**
+ * Starts the built app with `next start` on `port` and the given environment, and waits until
+ * `GET /api/health` answers 200 (or fails with the server's output after `timeoutMs`).
+ */
+export async function startApp(opts: {
+  port: number;
+  env: Record<string, string>;
+  mode?: "start" | "dev";
+  timeoutMs?: number;
+}): Promise<AppServer> {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [nextBin, opts.mode ?? "start", "-p", String(opts.port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let log = "";
+  child.stdout?.on("data", (d) => (log += d));
+  child.stderr?.on("data", (d) => (log += d));
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next ${opts.mode ?? "start"} exited (${child.exitCode}):\n${log}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`next did not become healthy in time:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    port: opts.port,
+    output: () => log,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await once(child, "exit");
+      clearTimeout(timer);
+    },
+  };
+}
