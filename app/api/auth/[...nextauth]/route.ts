@@ -9,8 +9,10 @@ const nextAuth = NextAuth(authOptions);
  * - `GET /api/auth/csrf` → `{ csrfToken }` and the `next-auth.csrf-token` cookie;
  * - `POST /api/auth/callback/ethereum` (form or JSON: `csrfToken`, `message`, `signature`,
  *   optional `callbackUrl`, `json=true` for a `{ url }` body instead of a redirect) → sets the
- *   `next-auth.session-token` cookie (`__Secure-next-auth.session-token` over https); a rejected
- *   SIWE message answers 401 with a redirect to `/sign-in?error=<reason>`;
+ *   `next-auth.session-token` cookie (`__Secure-next-auth.session-token` over https) and answers
+ *   `{ url: callbackUrl }`; a rejected SIWE message sets no cookie and answers 401
+ *   `{ url: "…/api/auth/error?error=<reason>" }` (302 to it without `json=true`), which redirects
+ *   to `/sign-in?error=<reason>`;
  * - `GET /api/auth/session` → `{ userId, address, expires }` or `{}`;
  * - `POST /api/auth/signout` (with `csrfToken`) → clears the session cookie.
  */
