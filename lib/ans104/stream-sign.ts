@@ -78,11 +78,11 @@ export function tagsProblem(tags: readonly Tag[]): string | null {
  * 1. each chunk is counted against `maxBytes`, fed to SHA-256 and, through a lockstep tee, both to
  *    `store.put(payloadKey)` and to arbundles' `deepHash`, which hashes the data blob incrementally
  *    (SHA-384) while the other elements of the DataItem signature list are hashed up front;
- * 2. the deep hash of `["dataitem", "1", signatureType, owner, target(∅), anchor(∅), tags(Avro), data]`
+ * 2. the deep hash of `["dataitem", "1", signatureType, owner, target(∅), anchor, tags(Avro), data]`
  *    (arbundles' `getSignatureData` list) is signed with `signer`, and the signature is checked
  *    with arbundles' verifier for that type;
- * 3. the header built by arbundles' `createData("", signer, {tags})` with that signature
- *    (type u16 LE, signature, owner, target 0, anchor 0, tag count u64 LE, tag bytes u64 LE, tags)
+ * 3. the header built by arbundles' `createData("", signer, {tags, anchor})` with that signature
+ *    (type u16 LE, signature, owner, target 0, anchor 0 | 1+32 bytes, tag count u64 LE, tag bytes u64 LE, tags)
  *    is written to `headerKey`.
  *
  * `header ++ payload` is then a valid DataItem (`DataItem.verify` accepts it) whose id is `id`.
@@ -93,6 +93,8 @@ export function tagsProblem(tags: readonly Tag[]): string | null {
 export async function storeSignedDataItem(opts: {
   source: ByteSource;
   tags: Tag[];
+  /** ANS-104 `anchor`: exactly 32 bytes; makes the id unique when the same bytes are stored twice. */
+  anchor?: string;
   signer: Signer;
   store: ObjectStore;
   payloadKey: string;
@@ -106,7 +108,7 @@ export async function storeSignedDataItem(opts: {
   if (problem) throw new AppError("invalid_request", `Invalid ANS-104 tags: ${problem}`);
   let header;
   try {
-    header = createData("", signer, { tags: opts.tags });
+    header = createData("", signer, { tags: opts.tags, ...(opts.anchor ? { anchor: opts.anchor } : {}) });
   } catch (error) {
     throw new AppError("invalid_request", `Cannot build the ANS-104 header: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -65,6 +66,8 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
           headerKey,
           maxBytes,
           signer: await serverSigner(),
+          // A random anchor (ANS-104) gives every upload its own DataItem id, even for identical bytes.
+          anchor: randomBytes(24).toString("base64url"),
           tags: [
             { name: "Content-Type", value: data.contentType },
             { name: "File-Name", value: data.name as string },

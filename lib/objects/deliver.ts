@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import type { StoredObject } from "@/lib/generated/prisma/client";
 import { storage } from "@/lib/storage";
+import { StorageNotFoundError } from "@/lib/storage/types";
 
 /** What to deliver: the raw payload (default) or the whole signed ANS-104 DataItem. */
 export type DeliveryFormat = "raw" | "ans104";
@@ -91,7 +92,7 @@ function concatenated(object: StoredObject, range: ByteRange): ReadableStream<Ui
  * `Content-Range` for a single satisfiable range; `Accept-Ranges: bytes` always.
  * `raw`: the payload with its own content type and file name. `ans104`: the whole signed DataItem
  * (`application/octet-stream`, file name `<id>.ans104`), so buyers can check who signed it.
- * @throws AppError `range_not_satisfiable` (416).
+ * @throws AppError `range_not_satisfiable` (416); `object_gone` (410) when the bytes are missing.
  */
 export async function deliverObject(
   object: StoredObject,
@@ -102,7 +103,9 @@ export async function deliverObject(
   const span = range ?? { start: 0n, end: total - 1n };
   const headers = new Headers(opts.headers);
   headers.set("Accept-Ranges", "bytes");
-  headers.set("Cache-Control", "private, no-store");
+  // no-transform: the server's gzip must not re-encode a download (it would drop Content-Length
+  // and break byte ranges).
+  headers.set("Cache-Control", "private, no-store, no-transform");
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("X-DataItem-Id", object.dataItemId);
   if (opts.format === "ans104") {
@@ -118,9 +121,17 @@ export async function deliverObject(
   }
   headers.set("Content-Length", (span.end - span.start + 1n).toString());
   if (range) headers.set("Content-Range", `bytes ${span.start}-${span.end}/${total}`);
-  const body =
-    opts.format === "ans104"
-      ? concatenated(object, span)
-      : await storage().get(object.storageKey, range ? span : undefined);
+  let body: ReadableStream<Uint8Array>;
+  try {
+    body =
+      opts.format === "ans104"
+        ? concatenated(object, span)
+        : await storage().get(object.storageKey, range ? span : undefined);
+  } catch (error) {
+    if (error instanceof StorageNotFoundError) {
+      throw new AppError("object_gone", "The file behind this link is no longer available.");
+    }
+    throw error;
+  }
   return new Response(body, { status: range ? 206 : 200, headers });
 }

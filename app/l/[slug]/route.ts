@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
+import { env } from "@/lib/env";
 import { errorResponse } from "@/lib/http";
 import { deliverObject } from "@/lib/objects/deliver";
 import { purchase } from "@/lib/purchases/purchase";
@@ -37,7 +38,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ slug: strin
   const receiptToken = presentedReceipt(req, slug);
   const format = req.nextUrl.searchParams.get("format") === "ans104" ? "ans104" : "raw";
   if (!paymentHeader && !receiptToken && wantsHtml(req)) {
-    return NextResponse.redirect(new URL(`/pay/${slug}`, req.url), 303);
+    return NextResponse.redirect(`${env().appUrl}/pay/${encodeURIComponent(slug)}`, 303);
   }
   let link;
   try {
