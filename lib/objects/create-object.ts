@@ -108,9 +108,6 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
     return objectJson(row);
   } catch (error) {
     await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
-    if ((error as { code?: string }).code === "P2002") {
-      throw new AppError("conflict", `DataItem ${stored.id} is already stored.`);
-    }
     throw error;
   }
 }
