@@ -22,7 +22,12 @@ const databaseUrl = process.env.DATABASE_URL ?? `pglite:${path.join(dataDir, "db
 
 const chain = process.env.LOCAL_RPC_URL
   ? null
-  : await startDevnet({ dataDir, port: Number(process.env.CHAIN_PORT ?? 8545), chainId: process.env.CHAIN_ID ? Number(process.env.CHAIN_ID) : undefined });
+  : await startDevnet({
+      dataDir,
+      port: Number(process.env.CHAIN_PORT ?? 8545),
+      chainId: process.env.CHAIN_ID ? Number(process.env.CHAIN_ID) : undefined,
+      quiet: process.env.CHAIN_LOG !== "1",
+    });
 
 const { applied } = await applyMigrations(databaseUrl);
 console.log(`database  ${databaseUrl.startsWith("pglite:") ? databaseUrl : "postgresql (DATABASE_URL)"}${applied.length ? ` — applied ${applied.join(", ")}` : ""}`);
