@@ -1,6 +1,11 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 
 const held = new Set<string>();
+let exitHook = false;
+
+function releaseAll(): void {
+  for (const lockPath of [...held]) releaseDirectoryLock(lockPath.slice(0, -".lock".length));
+}
 
 function alive(pid: number): boolean {
   try {
@@ -26,7 +31,10 @@ export function acquireDirectoryLock(dir: string): void {
       writeSync(fd, String(process.pid));
       closeSync(fd);
       held.add(lockPath);
-      process.once("exit", () => releaseDirectoryLock(dir));
+      if (held.size === 1 && !exitHook) {
+        exitHook = true;
+        process.once("exit", releaseAll);
+      }
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

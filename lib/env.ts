@@ -38,6 +38,8 @@ const schema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
+  /** Bearer secret of `GET /api/cron/reconcile` (Vercel Cron sends it); unset = route disabled. */
+  CRON_SECRET: z.string().min(16).optional(),
   /** Secret that signs download receipts; defaults to NEXTAUTH_SECRET. */
   RECEIPT_SECRET: z.string().min(16).optional(),
 });

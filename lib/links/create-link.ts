@@ -78,8 +78,8 @@ export async function createLink(input: CreateLinkInput) {
   const v = createLinkInput.parse(input);
   const object = await getOwnedObject(v.ownerId, v.objectId);
   const network = getNetwork(v.network)!;
-  const price = parsePrice(v.price);
-  if (!price.ok) throw new Error("unreachable: price validated above");
+  // createLinkInput has validated the price.
+  const price = parsePrice(v.price) as { ok: true; amount: bigint };
   const expiresAt = v.expiresIn !== undefined ? new Date(Date.now() + v.expiresIn * 1000) : new Date(v.expiresAt!);
   const prisma = await db();
   const link = await prisma.paymentLink.create({
