@@ -1,5 +1,5 @@
 import "server-only";
-import { createPublicClient, defineChain, http, type PublicClient } from "viem";
+import { createPublicClient, defineChain, http, parseAbiItem, type PublicClient } from "viem";
 import type { NetworkConfig } from "@/lib/networks";
 
 const clients = new Map<string, PublicClient>();
@@ -23,31 +23,5 @@ export function publicClient(network: NetworkConfig): PublicClient {
   return client;
 }
 
-/** The EIP-3009 read and event used to reconcile settlements (EIP-3009 §"authorizationState"). */
-export const eip3009Abi = [
-  {
-    type: "function",
-    name: "authorizationState",
-    stateMutability: "view",
-    inputs: [
-      { name: "authorizer", type: "address" },
-      { name: "nonce", type: "bytes32" },
-    ],
-    outputs: [{ name: "", type: "bool" }],
-  },
-  {
-    type: "event",
-    name: "AuthorizationUsed",
-    inputs: [
-      { name: "authorizer", type: "address", indexed: true },
-      { name: "nonce", type: "bytes32", indexed: true },
-    ],
-  },
-  {
-    type: "function",
-    name: "balanceOf",
-    stateMutability: "view",
-    inputs: [{ name: "account", type: "address" }],
-    outputs: [{ name: "", type: "uint256" }],
-  },
-] as const;
+/** EIP-3009's `AuthorizationUsed` event: emitted once when an authorization is consumed on chain. */
+export const authorizationUsedEvent = parseAbiItem("event AuthorizationUsed(address indexed authorizer, bytes32 indexed nonce)");

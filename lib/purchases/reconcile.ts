@@ -1,6 +1,7 @@
 import "server-only";
 import type { Address, Hex } from "viem";
-import { publicClient, eip3009Abi } from "@/lib/chain";
+import { eip3009ABI } from "@x402/evm";
+import { authorizationUsedEvent, publicClient } from "@/lib/chain";
 import { db } from "@/lib/db";
 import type { Payment } from "@/lib/generated/prisma/client";
 import { getNetwork } from "@/lib/networks";
@@ -25,16 +26,15 @@ export async function reconcilePayment(payment: Payment): Promise<Payment> {
   try {
     const used = await client.readContract({
       address: payment.asset as Address,
-      abi: eip3009Abi,
+      abi: eip3009ABI,
       functionName: "authorizationState",
       args: [payment.payer as Address, payment.nonce as Hex],
     });
     if (used) {
       const latest = await client.getBlockNumber();
-      const logs = await client.getContractEvents({
+      const logs = await client.getLogs({
         address: payment.asset as Address,
-        abi: eip3009Abi,
-        eventName: "AuthorizationUsed",
+        event: authorizationUsedEvent,
         args: { authorizer: payment.payer as Address, nonce: payment.nonce as Hex },
         fromBlock: latest > LOG_LOOKBACK_BLOCKS ? latest - LOG_LOOKBACK_BLOCKS : 0n,
         toBlock: latest,

@@ -1,6 +1,6 @@
 import { encodePaymentSignatureHeader, decodePaymentRequiredHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
-import { createPublicClient, http, type Address, type Hex } from "viem";
+import { createPublicClient, http, parseAbiItem, type Address, type Hex } from "viem";
 import type { Account } from "../../scripts/lib/agent";
 
 import { payer } from "../../scripts/lib/agent";
@@ -62,14 +62,7 @@ export async function transfersFor(rpcUrl: string, asset: Address, payerAddress:
   const client = createPublicClient({ transport: http(rpcUrl) });
   const logs = await client.getLogs({
     address: asset,
-    event: {
-      type: "event",
-      name: "AuthorizationUsed",
-      inputs: [
-        { name: "authorizer", type: "address", indexed: true },
-        { name: "nonce", type: "bytes32", indexed: true },
-      ],
-    },
+    event: parseAbiItem("event AuthorizationUsed(address indexed authorizer, bytes32 indexed nonce)"),
     args: { authorizer: payerAddress, nonce },
     fromBlock: 0n,
   });

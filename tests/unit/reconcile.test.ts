@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { authorizationTypes } from "@x402/evm";
 import { createWalletClient, http, parseSignature, toHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,16 +24,7 @@ const payee = hardhatAccount(0).address;
 async function signAuthorization(nonce: Hex, validBefore: bigint) {
   return payer.signTypedData({
     domain: { name: "USD Coin", version: "2", chainId: chain.chainId, verifyingContract: chain.asset },
-    types: {
-      TransferWithAuthorization: [
-        { name: "from", type: "address" },
-        { name: "to", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "validAfter", type: "uint256" },
-        { name: "validBefore", type: "uint256" },
-        { name: "nonce", type: "bytes32" },
-      ],
-    },
+    types: authorizationTypes,
     primaryType: "TransferWithAuthorization",
     message: { from: payer.address, to: payee, value: 5000n, validAfter: 0n, validBefore, nonce },
   });
