@@ -16,7 +16,8 @@ export function publicClient(network: NetworkConfig): PublicClient {
         nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
         rpcUrls: { default: { http: [network.rpcUrl] } },
       }),
-      transport: http(network.rpcUrl),
+      transport: http(network.rpcUrl, network.local ? { retryCount: 0 } : {}),
+      pollingInterval: network.local ? 50 : 500,
     }) as PublicClient;
     clients.set(network.id, client);
   }

@@ -70,7 +70,15 @@ function facilitatorSigner(network: NetworkConfig, account: ReturnType<typeof pr
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [network.rpcUrl!] } },
   });
-  const client = createWalletClient({ account, chain, transport: http(network.rpcUrl) }).extend(publicActions);
+  // A local Hardhat chain mines on every transaction: poll receipts fast, and do not retry its
+  // revert errors (-32603), which viem would otherwise treat as transient. Real chains: poll at
+  // 500 ms instead of viem's 4 s so that a settlement is seen about a block after it lands.
+  const client = createWalletClient({
+    account,
+    chain,
+    transport: http(network.rpcUrl, network.local ? { retryCount: 0 } : {}),
+    pollingInterval: network.local ? 50 : 500,
+  }).extend(publicActions);
   return toFacilitatorEvmSigner({
     address: account.address,
     getCode: (args) => client.getCode(args),
