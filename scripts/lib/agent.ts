@@ -1,7 +1,8 @@
 import { x402Client } from "@x402/core/client";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { createPublicClient, http, type Address } from "viem";
-import { mnemonicToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
+import { privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
+import { hardhatAccount } from "./devnet";
 import { createSiweMessage } from "viem/siwe";
 
 /**
@@ -11,11 +12,9 @@ import { createSiweMessage } from "viem/siwe";
 
 export type Account = HDAccount | PrivateKeyAccount;
 
-const MNEMONIC = "test test test test test test test test test test test junk";
-
-/** Hardhat account #i (the public test mnemonic). */
-export function hardhat(i: number): HDAccount {
-  return mnemonicToAccount(MNEMONIC, { addressIndex: i });
+/** Hardhat account #i (the public test mnemonic) as a viem signing account. */
+export function hardhat(i: number): PrivateKeyAccount {
+  return privateKeyToAccount(hardhatAccount(i).privateKey);
 }
 
 /**
