@@ -1,8 +1,8 @@
 import { x402Client } from "@x402/core/client";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { createPublicClient, http, type Address } from "viem";
-import { privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
-import { hardhatAccount } from "./devnet";
+import { mnemonicToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
+import { HARDHAT_MNEMONIC } from "./devnet";
 import { createSiweMessage } from "viem/siwe";
 
 /**
@@ -12,9 +12,9 @@ import { createSiweMessage } from "viem/siwe";
 
 export type Account = HDAccount | PrivateKeyAccount;
 
-/** Hardhat account #i (the public test mnemonic) as a viem signing account. */
-export function hardhat(i: number): PrivateKeyAccount {
-  return privateKeyToAccount(hardhatAccount(i).privateKey);
+/** Hardhat account #i of the public test mnemonic, as a viem HD account (it can sign). */
+export function hardhat(i: number): HDAccount {
+  return mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i });
 }
 
 /**
