@@ -6,6 +6,7 @@ import { startDevnet } from "../scripts/lib/devnet";
 import { startApp } from "../tests/support/app-server";
 import { ensureBuild } from "../tests/support/build";
 import { freshDatabase } from "../tests/support/database";
+import { freePort } from "../tests/support/ports";
 
 /**
  * Starts the real local chain (Hardhat + test USDC), a fresh database (PGlite, or PostgreSQL when
@@ -15,10 +16,10 @@ import { freshDatabase } from "../tests/support/database";
 export default async function globalSetup() {
   ensureBuild();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "vend-e2e-"));
-  const chain = await startDevnet({ dataDir, port: Number(process.env.E2E_CHAIN_PORT ?? 18745), quiet: true });
+  const chain = await startDevnet({ dataDir, port: Number(process.env.E2E_CHAIN_PORT ?? (await freePort())), quiet: true });
   const database = await freshDatabase(dataDir);
   await applyMigrations(database.url);
-  const appPort = Number(process.env.E2E_APP_PORT ?? 13200);
+  const appPort = Number(process.env.E2E_APP_PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${appPort}`;
   const app = await startApp({
     port: appPort,

@@ -7,6 +7,7 @@ import { startDevnet } from "../../scripts/lib/devnet";
 import { startApp } from "./app-server";
 import { ensureBuild } from "./build";
 import { freshDatabase } from "./database";
+import { freePort } from "./ports";
 
 /** Small on purpose: the suite checks that a larger upload is refused with 413. */
 export const TEST_MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
@@ -30,8 +31,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   ensureBuild();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "vend-api-"));
-  const chainPort = Number(process.env.TEST_CHAIN_PORT ?? 18645);
-  const appPort = Number(process.env.TEST_APP_PORT ?? 13100);
+  const chainPort = Number(process.env.TEST_CHAIN_PORT ?? (await freePort()));
+  const appPort = Number(process.env.TEST_APP_PORT ?? (await freePort()));
   const chain = await startDevnet({ dataDir, port: chainPort, quiet: true });
   const database = await freshDatabase(dataDir);
   let app;

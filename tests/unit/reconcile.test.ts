@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../../scripts/lib/migrations";
 import { startDevnet, hardhatAccount, devnetChain, type Devnet } from "../../scripts/lib/devnet";
 import { testUsdcAbi } from "../../scripts/lib/contracts";
+import { freePort } from "../support/ports";
 
 /**
  * The reconciler decides `settling` payments from the chain (EIP-3009 `authorizationState`):
@@ -57,7 +58,7 @@ async function seedPayment(nonce: Hex, validBefore: bigint, id: string) {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "vend-reconcile-"));
-  chain = await startDevnet({ dataDir, port: 18845, quiet: true });
+  chain = await startDevnet({ dataDir, port: await freePort(), quiet: true });
   const url = `pglite:${path.join(dataDir, "db")}`;
   await applyMigrations(url);
   process.env.VEND_DATA_DIR = dataDir;
