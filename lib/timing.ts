@@ -16,9 +16,14 @@ export class Timings {
     }
   }
 
-  /** `name;dur=ms, …, total;dur=ms` with millisecond durations to 0.01 ms. */
+  /**
+   * `name;dur=ms, …, total;dur=ms`: one entry per span name (repeated spans, such as several
+   * database round trips, are summed), durations in milliseconds to 0.01 ms.
+   */
   header(): string {
-    const total = performance.now() - this.start;
-    return [...this.spans, { name: "total", ms: total }].map((s) => `${s.name};dur=${s.ms.toFixed(2)}`).join(", ");
+    const sums = new Map<string, number>();
+    for (const s of this.spans) sums.set(s.name, (sums.get(s.name) ?? 0) + s.ms);
+    sums.set("total", performance.now() - this.start);
+    return [...sums].map(([name, ms]) => `${name};dur=${ms.toFixed(2)}`).join(", ");
   }
 }
