@@ -1,0 +1,54 @@
+import "server-only";
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/** An empty query-string value counts as absent (`?linkId=` = no link filter). */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
+
+/**
+ * The filter every sales use case shares: one creator's settled payments, optionally narrowed to a
+ * link, a network (CAIP-2) and a `[from, to)` time range (ISO 8601 instants, compared with
+ * `settledAt`). Query-string friendly: empty values are ignored.
+ */
+export const salesFilterFields = {
+  linkId: optional(z.string().max(64)),
+  network: optional(z.string().regex(/^eip155:\d{1,12}$/, "Use a CAIP-2 network id like eip155:8453.")),
+  from: optional(z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, like 2026-01-31T00:00:00Z." })),
+  to: optional(z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, like 2026-01-31T00:00:00Z." })),
+};
+
+/** Rejects a range whose end is not after its start. */
+export function rangeCheck<S extends z.ZodType<{ from?: string; to?: string }>>(schema: S): S {
+  return schema.refine((v) => !v.from || !v.to || new Date(v.from) < new Date(v.to), {
+    path: ["to"],
+    message: "The end of the range must be after its start.",
+  });
+}
+
+/** The filter with its owner, as the use cases take it. */
+export const salesFilterInput = rangeCheck(z.object({ ownerId: z.string().min(1), ...salesFilterFields }));
+export type SalesFilter = z.output<typeof salesFilterInput>;
+
+/** Pagination fields of the list (query-string friendly). */
+export const salesPageFields = {
+  /** The `nextCursor` of the previous page (a payment id). */
+  cursor: optional(z.string().max(64)),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+};
+
+/** The Prisma `where` of a parsed filter: settled payments on links the creator owns. */
+export function salesWhere(f: SalesFilter): Prisma.PaymentWhereInput {
+  return {
+    status: "settled",
+    link: { ownerId: f.ownerId },
+    ...(f.linkId ? { linkId: f.linkId } : {}),
+    ...(f.network ? { network: f.network } : {}),
+    ...(f.from || f.to
+      ? { settledAt: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lt: new Date(f.to) } : {}) } }
+      : {}),
+  };
+}
+
+/** Sales ordering: newest settlement first, id as the tie-breaker (stable cursor pagination). */
+export const SALES_ORDER: Prisma.PaymentOrderByWithRelationInput[] = [{ settledAt: "desc" }, { id: "desc" }];
