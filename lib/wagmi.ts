@@ -72,6 +72,11 @@ export type WagmiConfigOptions = {
    * (`"shared"`, default) or one connector per account (`"per-account"`, see {@link devWalletConnectors}).
    */
   devWallet?: "shared" | "per-account";
+  /**
+   * wagmi's SSR mode (default true: state hydrates from the cookie after mount). A client-only
+   * panel passes false so stored state and EIP-6963 wallets are there on its first render.
+   */
+  ssr?: boolean;
 };
 
 /**
@@ -89,7 +94,7 @@ export function wagmiConfig(networks: ClientNetwork[], options: WagmiConfigOptio
       : [mock({ accounts: DEV_WALLET_ACCOUNTS, features: { reconnect: true } })];
   return createConfig({
     chains: chains as [Chain, ...Chain[]],
-    ssr: true,
+    ssr: options.ssr ?? true,
     storage: createStorage({ storage: cookieStorage }),
     multiInjectedProviderDiscovery: true,
     connectors: [
