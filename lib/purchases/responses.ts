@@ -97,6 +97,9 @@ export function purchaseJson(link: LinkForSale, outcome: PurchaseOutcome) {
     replay: outcome.replay,
     receipt: outcome.receipt,
     receiptExpiresAt: new Date(outcome.receiptExpiresAt * 1000).toISOString(),
-    downloadUrl: `/l/${link.slug}?receipt=${encodeURIComponent(outcome.receipt)}`,
+    // The receipt rides in the HTTP-only cookie set with this response, not in the URL (which would
+    // put it in browser history and access logs); non-browser clients send `receipt` as
+    // `X-Vend-Receipt` or `?receipt=`.
+    downloadUrl: `/l/${link.slug}`,
   };
 }

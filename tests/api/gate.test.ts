@@ -307,10 +307,14 @@ describe("POST /api/purchases (the pay page's purchase)", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.payment).toMatchObject({ status: "settled", network, payer: getAddress(buyer.address), amount: "250000" });
-    expect(body.downloadUrl).toMatch(new RegExp(`^/l/${link.slug}\\?receipt=`));
-    const download = await fetch(`${baseUrl}${body.downloadUrl}`);
+    expect(body.downloadUrl).toBe(`/l/${link.slug}`);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`vend_r_${link.slug}=`))!;
+    expect(cookie).toContain("HttpOnly");
+    const download = await fetch(`${baseUrl}${body.downloadUrl}`, { headers: { cookie: cookie.split(";")[0]! } });
     expect(download.status).toBe(200);
     expect(sha(await download.arrayBuffer())).toBe(sha(file));
+    const withHeader = await fetch(`${baseUrl}${body.downloadUrl}`, { headers: { "x-vend-receipt": body.receipt } });
+    expect(sha(await withHeader.arrayBuffer())).toBe(sha(file));
     const replay = await fetch(`${baseUrl}/api/purchases`, {
       method: "POST",
       headers: { "content-type": "application/json" },
