@@ -1,0 +1,277 @@
+/**
+ * `npm run bench` — the gate's benchmarks (issue 6), as ratios to baselines measured in the same run.
+ * Not a test: it prints numbers and never fails on one (it exits non-zero only when it cannot measure).
+ *
+ * It starts what it needs and stops it at the end, on an error and on Ctrl-C: a Hardhat chain with
+ * the test USDC (behind a counting JSON-RPC proxy), a fresh database seeded at scale, the production
+ * build (built first when `.next/BUILD_ID` is missing, predates the bench routes, or `BENCH_BUILD=1`)
+ * under `next start` with `VEND_BENCH=1` (which enables the baselines `/api/bench/floor` and
+ * `/api/bench/reference`). Then it measures, in this order: paid requests, 402/receipt throughput,
+ * list APIs at scale, the SQL plans behind them (app stopped), and the pages' JavaScript weight.
+ *
+ * Environment (all optional):
+ * - `BENCH_DATABASE_URL=postgresql://…` a PostgreSQL server to create the fresh database on
+ *   (default: embedded PGlite, the app's default);
+ * - `BENCH_CONNECTIONS` (10), `BENCH_SECONDS` per round (2), `BENCH_ROUNDS` (7): throughput load;
+ * - `BENCH_PURCHASES` (50) per paid path; `BENCH_BUILD=1` rebuild; `BENCH_KEEP=1` keep the temp folder;
+ * - `BENCH_APP_PORT`, `BENCH_CHAIN_PORT` (default: free ports picked at start).
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import net, { type AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { getAddress } from "viem";
+import { startDevnet } from "../scripts/lib/devnet";
+import { applyMigrations } from "../scripts/lib/migrations";
+import { startApp } from "../tests/support/app-server";
+import { createApiKey, creatorApi, hardhat, signIn } from "../tests/support/client";
+import { freshDatabase, openSql } from "./lib/database";
+import { explainListQueries, type ExplainReport } from "./lib/explain";
+import { localFacilitator } from "./lib/facilitator";
+import { measureLatency, type LatencyResult } from "./lib/latency";
+import { pageWeights, paywallReference } from "./lib/page-weight";
+import { measurePaid } from "./lib/paid";
+import { printReport } from "./lib/report";
+import { Resources } from "./lib/resources";
+import { startRpcProxy } from "./lib/rpc-proxy";
+import { median } from "./lib/stats";
+import { ISSUE_SCALE, seededLinkId, seedScale } from "./lib/seed";
+import { measureThroughput } from "./lib/throughput";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const config = {
+  appPort: num("BENCH_APP_PORT", 0),
+  chainPort: num("BENCH_CHAIN_PORT", 0),
+  connections: num("BENCH_CONNECTIONS", 10),
+  seconds: num("BENCH_SECONDS", 2),
+  rounds: num("BENCH_ROUNDS", 7),
+  purchases: num("BENCH_PURCHASES", 50),
+  databaseServer: process.env.BENCH_DATABASE_URL || undefined,
+  keep: process.env.BENCH_KEEP === "1",
+};
+/** Price of the bench link and of the reference route: 0.01 USDC. */
+const PRICE = "0.01";
+const AMOUNT = 10_000n;
+
+const log = (line: string) => console.log(line);
+const step = (line: string) => console.log(`\n▶ ${line}`);
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Why the production build must be (re)made, or null when `.next` can be used as is. */
+function buildReason(): string | null {
+  if (process.env.BENCH_BUILD === "1") return "BENCH_BUILD=1";
+  if (!existsSync(path.join(root, ".next/BUILD_ID"))) return ".next/BUILD_ID is missing";
+  const manifest = path.join(root, ".next/app-path-routes-manifest.json");
+  const routes = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, "utf8")) as Record<string, string>) : {};
+  if (!routes["/api/bench/floor/route"] || !routes["/api/bench/reference/route"]) return "the build has no /api/bench routes";
+  return null;
+}
+
+/** Newest modification time under the app's source folders (to warn about a stale build). */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "generated") walk(p);
+      } else if (/\.(tsx?|css)$/.test(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const dir of ["app", "lib", "components"]) walk(path.join(root, dir));
+  return newest;
+}
+
+async function build(resources: Resources): Promise<void> {
+  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  resources.add("next build", async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+  });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await resources.stopOne("next build");
+  if (code !== 0) throw new Error(`next build failed (exit ${code}):\n${out}`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const resources = new Resources();
+  resources.stopOnSignals();
+  // The bench always measures the in-process facilitator: never a remote one from the shell.
+  delete process.env.FACILITATOR_URL;
+  delete process.env.FACILITATOR_API_KEY;
+  try {
+    const reason = buildReason();
+    if (reason) {
+      step(`next build (${reason}) …`);
+      await build(resources);
+    } else if (newestSource() > statSync(path.join(root, ".next/BUILD_ID")).mtimeMs) {
+      log("  note: sources changed since the last build; run with BENCH_BUILD=1 to measure them.");
+    }
+
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "vend-bench-"));
+    resources.add("data folder", async () => {
+      if (config.keep) log(`  kept ${dataDir}`);
+      else await rm(dataDir, { recursive: true, force: true });
+    });
+
+    config.chainPort ||= await freePort();
+    config.appPort ||= await freePort();
+    step(`local chain on port ${config.chainPort}, JSON-RPC proxy, fresh database`);
+    const chain = await startDevnet({ dataDir, port: config.chainPort, quiet: true });
+    resources.add("chain", () => chain.stop());
+    const proxy = await startRpcProxy(chain.rpcUrl);
+    resources.add("rpc proxy", () => proxy.stop());
+    const network = `eip155:${chain.chainId}`;
+    const database = await freshDatabase(dataDir, config.databaseServer);
+    resources.add("database", () => database.drop());
+    await applyMigrations(database.url);
+
+    const creator = hardhat(0);
+    const address = getAddress(creator.address);
+    step(`seeding ${ISSUE_SCALE.objects} objects, ${ISSUE_SCALE.links} links, ${ISSUE_SCALE.payments} payments (${database.kind})`);
+    const sql = await openSql(database.url);
+    const seeded = await seedScale(sql, { address, network, asset: chain.asset, amount: AMOUNT, size: ISSUE_SCALE }).finally(() =>
+      sql.close(),
+    );
+    log(`  seeded in ${(seeded.ms / 1000).toFixed(1)} s (${seeded.settled} settled sales)`);
+
+    step(`next start on port ${config.appPort} (VEND_BENCH=1)`);
+    const baseUrl = `http://127.0.0.1:${config.appPort}`;
+    const appEnv: Record<string, string> = {
+      NODE_ENV: "production",
+      VEND_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      APP_URL: baseUrl,
+      NEXTAUTH_URL: baseUrl,
+      NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
+      LOCAL_RPC_URL: proxy.url,
+      LOCAL_CHAIN_ID: String(chain.chainId),
+      LOCAL_USDC_ADDRESS: chain.asset,
+      SETTLEMENT_PRIVATE_KEY: chain.settlementPrivateKey,
+      VEND_BENCH: "1",
+      BENCH_PAY_TO: address,
+      BENCH_AMOUNT: AMOUNT.toString(),
+    };
+    const app = await startApp({ port: config.appPort, env: appEnv });
+    resources.add("app", () => app.stop());
+
+    const cookie = await signIn(baseUrl, creator);
+    const apiKey = await createApiKey(baseUrl, cookie, "bench");
+    const api = creatorApi(baseUrl, apiKey);
+    const object = await api.upload(new Uint8Array(randomBytes(1024)), "bench-1KiB.bin", "application/octet-stream");
+    const link = await api.createLink({ objectId: object.id, payTo: address, price: PRICE, network, expiresIn: "1h" });
+    const referenceUrl = `${baseUrl}/api/bench/reference`;
+    const floorUrl = `${baseUrl}/api/bench/floor`;
+
+    step(`paid requests: ${config.purchases} sequential purchases per path (Vend gate, reference, floor), interleaved`);
+    const paid = await measurePaid({
+      linkUrl: link.url,
+      referenceUrl,
+      proxy,
+      facilitator: localFacilitator({ rpcUrl: proxy.url, chainId: chain.chainId, settlementPrivateKey: chain.settlementPrivateKey }),
+      payers: { vend: hardhat(1), reference: hardhat(2), floor: hardhat(3) },
+      purchases: config.purchases,
+      warmup: 3,
+    });
+    const med = (k: "vend" | "reference" | "floor") => median(paid[k].map((s) => s.ms)).toFixed(1);
+    log(`  medians: Vend ${med("vend")} ms, reference ${med("reference")} ms, floor ${med("floor")} ms`);
+
+    step(`throughput: ${config.rounds} rounds × ${config.seconds} s per endpoint, ${config.connections} connections`);
+    const load = await measureThroughput(
+      [
+        { name: "floor", url: floorUrl, expectStatus: 402 },
+        { name: "reference", url: referenceUrl, expectStatus: 402 },
+        { name: "vend402", url: link.url, expectStatus: 402 },
+        { name: "receipt", url: `${link.url}?receipt=${encodeURIComponent(paid.receipt)}`, expectStatus: 200 },
+        { name: "replay", url: link.url, expectStatus: 200, headers: { "PAYMENT-SIGNATURE": paid.replay } },
+      ],
+      { connections: config.connections, seconds: config.seconds, rounds: config.rounds, log },
+    );
+
+    step("list APIs at scale (API key, sequential requests)");
+    const auth = { authorization: `Bearer ${apiKey}` };
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const oneLink = seededLinkId(1);
+    const lists: { name: string; result: LatencyResult; goalMs?: number }[] = [];
+    const nextCursor = async (urlPath: string) => {
+      const page = (await (await fetch(`${baseUrl}${urlPath}`, { headers: auth })).json()) as { nextCursor?: string | null };
+      if (!page.nextCursor) throw new Error(`${urlPath}: no second page`);
+      return encodeURIComponent(page.nextCursor);
+    };
+    const list = async (name: string, urlPath: string, samples: number, goalMs?: number) => {
+      const result = await measureLatency(`${baseUrl}${urlPath}`, { headers: auth, samples, warmup: samples > 1 ? 3 : 0 });
+      lists.push({ name, result, goalMs });
+      log(`  ${name}: median ${result.median.toFixed(1)} ms, p90 ${result.p90.toFixed(1)} ms (${result.bytes} bytes)`);
+    };
+    const salesPath = `/api/sales?from=${encodeURIComponent(from)}`;
+    await list("GET /api/objects", "/api/objects", 30, 30);
+    await list("GET /api/objects (page 2)", `/api/objects?cursor=${await nextCursor("/api/objects")}`, 30, 30);
+    await list("GET /api/links", "/api/links", 30, 30);
+    await list("GET /api/sales?from=30d", salesPath, 30, 30);
+    await list("GET /api/sales?from=30d (page 2)", `${salesPath}&cursor=${await nextCursor(salesPath)}`, 10, 30);
+    await list("GET /api/sales?linkId", `/api/sales?linkId=${oneLink}`, 30, 30);
+    // One export only: it streams every matching sale (~16,000 rows), which takes seconds.
+    await list("GET /api/sales/export?from=30d (CSV)", `/api/sales/export?from=${encodeURIComponent(from)}`, 1);
+
+    step("SQL plans of the list use cases (app stopped: the database has one owner)");
+    await resources.stopOne("app");
+    let explain: ExplainReport | undefined;
+    try {
+      explain = await explainListQueries({
+        env: appEnv,
+        databaseUrl: database.url,
+        ownerId: seeded.userId,
+        from,
+        linkId: oneLink,
+        slug: link.slug,
+        runs: 5,
+      });
+    } catch (error) {
+      log(`  could not explain: ${(error as Error).message.split("\n")[0]}`);
+    }
+
+    printReport({
+      config: {
+        ...config,
+        database: database.kind,
+        price: PRICE,
+        scale: `${ISSUE_SCALE.objects.toLocaleString("en-US")} objects, ${ISSUE_SCALE.links.toLocaleString("en-US")} links, ${ISSUE_SCALE.payments.toLocaleString("en-US")} payments (${seeded.settled.toLocaleString("en-US")} settled)`,
+      },
+      paid,
+      load,
+      lists,
+      explain,
+      pages: pageWeights(path.join(root, ".next"), (r) => r.startsWith("/pay/") || r.startsWith("/dashboard") || r === "/sign-in"),
+      paywall: paywallReference(root),
+      seconds: (performance.now() - started) / 1000,
+    });
+  } finally {
+    await resources.stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});
