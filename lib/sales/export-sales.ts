@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { SALES_ORDER, salesFilterInput, salesWhere, type SalesFilter } from "@/lib/sales/filter";
+import { afterSalesCursor, SALES_ORDER, salesCursor, salesFilterInput, salesWhere, type SalesFilter } from "@/lib/sales/filter";
 import { SALE_INCLUDE, saleJson, type SaleJson } from "@/lib/sales/sale-json";
 import type { z } from "zod";
 
@@ -67,15 +67,14 @@ export async function exportSales(input: ExportSalesInput) {
         return;
       }
       const rows = await prisma.payment.findMany({
-        where: salesWhere(filter),
+        where: { AND: [salesWhere(filter), afterSalesCursor(cursor)] },
         include: SALE_INCLUDE,
         orderBy: SALES_ORDER,
         take: BATCH,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
       });
       if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => csvLine(saleJson(r))).join("")));
       if (rows.length < BATCH) controller.close();
-      else cursor = rows.at(-1)!.id;
+      else cursor = salesCursor(rows.at(-1)!);
     },
   });
   return { stream, filename: `vend-sales-${new Date().toISOString().slice(0, 10)}.csv` };

@@ -32,8 +32,8 @@ export type SalesFilter = z.output<typeof salesFilterInput>;
 
 /** Pagination fields of the list (query-string friendly). */
 export const salesPageFields = {
-  /** The `nextCursor` of the previous page (a payment id). */
-  cursor: optional(z.string().max(64)),
+  /** The `nextCursor` of the previous page (see {@link salesCursor}). */
+  cursor: optional(z.string().max(200)),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 };
 
@@ -52,3 +52,26 @@ export function salesWhere(f: SalesFilter): Prisma.PaymentWhereInput {
 
 /** Sales ordering: newest settlement first, id as the tie-breaker (stable cursor pagination). */
 export const SALES_ORDER: Prisma.PaymentOrderByWithRelationInput[] = [{ settledAt: "desc" }, { id: "desc" }];
+
+/**
+ * The opaque cursor after a sale: base64url of `<settledAt ISO>|<payment id>`, the sort key of
+ * {@link SALES_ORDER}. Keyset pagination (not Prisma's `cursor`, which with a nullable sort column
+ * reads every following row and cuts the page in JavaScript).
+ */
+export function salesCursor(sale: { id: string; settledAt: Date | null }): string {
+  return Buffer.from(`${sale.settledAt?.toISOString() ?? ""}|${sale.id}`).toString("base64url");
+}
+
+/**
+ * The `where` of the rows after a {@link salesCursor} in {@link SALES_ORDER}: settled earlier, or at
+ * the same instant with a smaller id. A malformed cursor → ZodError (400 `invalid_request`).
+ */
+export function afterSalesCursor(cursor: string | undefined): Prisma.PaymentWhereInput {
+  if (!cursor) return {};
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const settledAt = new Date(at ?? "");
+  if (!id || Number.isNaN(settledAt.getTime())) {
+    throw new z.ZodError([{ code: "custom", path: ["cursor"], message: "Invalid cursor.", input: cursor }]);
+  }
+  return { OR: [{ settledAt: { lt: settledAt } }, { settledAt, id: { lt: id } }] };
+}

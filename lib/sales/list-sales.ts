@@ -1,7 +1,15 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { rangeCheck, SALES_ORDER, salesFilterFields, salesPageFields, salesWhere } from "@/lib/sales/filter";
+import {
+  afterSalesCursor,
+  rangeCheck,
+  SALES_ORDER,
+  salesCursor,
+  salesFilterFields,
+  salesPageFields,
+  salesWhere,
+} from "@/lib/sales/filter";
 import { SALE_INCLUDE, saleJson } from "@/lib/sales/sale-json";
 
 export const listSalesInput = rangeCheck(
@@ -19,12 +27,12 @@ export async function listSales(input: ListSalesInput) {
   const { cursor, limit, ...filter } = listSalesInput.parse(input);
   const prisma = await db();
   const rows = await prisma.payment.findMany({
-    where: salesWhere(filter),
+    where: { AND: [salesWhere(filter), afterSalesCursor(cursor)] },
     include: SALE_INCLUDE,
     orderBy: SALES_ORDER,
     take: limit + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
   const page = rows.slice(0, limit);
-  return { sales: page.map(saleJson), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const last = page.at(-1);
+  return { sales: page.map(saleJson), nextCursor: rows.length > limit && last ? salesCursor(last) : null };
 }
