@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { linkJson } from "@/lib/links/link-json";
+import { forgetLinks } from "@/lib/purchases/sale";
 
 /**
  * Revokes one of the creator's links: the gate answers 410 `link_revoked` to new buyers; buyers
@@ -21,5 +22,6 @@ export async function revokeLink(ownerId: string, id: string) {
     }),
     prisma.payment.aggregate({ where: { linkId: link.id, status: "settled" }, _count: { _all: true }, _sum: { amount: true } }),
   ]);
+  forgetLinks(updated.slug);
   return linkJson(updated, { count: totals._count._all, revenue: totals._sum.amount ?? 0n });
 }

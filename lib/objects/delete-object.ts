@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { getOwnedObject } from "@/lib/objects/get-object";
+import { forgetLinks } from "@/lib/purchases/sale";
 import { storage } from "@/lib/storage";
 
 /**
@@ -13,6 +14,7 @@ export async function deleteObject(ownerId: string, id: string): Promise<{ id: s
   const prisma = await db();
   const deletedAt = new Date();
   await prisma.storedObject.update({ where: { id: object.id }, data: { deletedAt } });
+  forgetLinks();
   const store = storage();
   await Promise.all([store.delete(object.storageKey), store.delete(object.headerKey)]);
   return { id: object.id, deletedAt: deletedAt.toISOString() };

@@ -12,7 +12,7 @@ import type { DecodedPayment } from "@/lib/x402/payment-header";
 import { requirementsV1, requirementsV2 } from "@/lib/x402/requirements";
 import { reconcilePayment } from "@/lib/purchases/reconcile";
 import { release } from "@/lib/purchases/release";
-import { goneError, linkState, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
+import { forgetLinks, goneError, linkState, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
 import { signReceipt } from "@/lib/purchases/receipts";
 
 /**
@@ -151,6 +151,7 @@ export async function purchase(link: LinkForSale, decoded: DecodedPayment, timin
     if (current.status === "settled" && current.linkId === link.id) return replayed(link, current);
     throw new AppError("settlement_pending", "This payment is already being settled. Retry the same request shortly.");
   }
+  forgetLinks(link.slug);
   if (reserved.kind === "no_slot") throw goneError(reserved.state);
   const payment = reserved.payment;
 

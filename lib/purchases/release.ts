@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { forgetLinks } from "@/lib/purchases/sale";
 
 /** Marks a reservation failed and gives its purchase slot back. */
 export async function release(paymentId: string, linkId: string, error: string): Promise<void> {
@@ -13,4 +14,5 @@ export async function release(paymentId: string, linkId: string, error: string):
       await tx.$executeRaw`UPDATE "PaymentLink" SET "purchaseCount" = "purchaseCount" - 1 WHERE "id" = ${linkId} AND "purchaseCount" > 0`;
     }
   });
+  forgetLinks();
 }

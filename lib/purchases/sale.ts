@@ -34,14 +34,41 @@ export function goneError(state: Exclude<LinkState, "active">): AppError {
 }
 
 /**
- * Loads a link and its object by slug. Unknown slug → AppError `not_found` (404).
+ * How long a loaded link is reused by this process. The terms a buyer pays (amount, payTo, asset,
+ * network) never change after creation; the state fields (revocation, purchase count, deletion)
+ * may be this old when the gate reads them, which is safe: a purchase slot is claimed by a
+ * conditional UPDATE on the fresh row (revoked, expired or sold-out links cannot sell), and this
+ * process forgets a link as soon as it revokes it, deletes its object or sells it.
+ */
+const LINK_CACHE_MS = 2_000;
+const LINK_CACHE_MAX = 5_000;
+const linkCache = new Map<string, { link: LinkForSale; at: number }>();
+
+/** Drops cached links: one slug, or all of them (after an object is deleted). */
+export function forgetLinks(slug?: string): void {
+  if (slug === undefined) linkCache.clear();
+  else linkCache.delete(slug);
+}
+
+/**
+ * Loads a link and its object by slug, in one SQL statement (a join), reusing a copy loaded in the
+ * last {@link LINK_CACHE_MS} ms. Unknown slug → AppError `not_found` (404).
  * Does not judge the state: callers decide with {@link linkState}.
  */
 export async function loadLinkForSale(slug: string): Promise<LinkForSale> {
   if (!/^[0-9A-Za-z]{1,64}$/.test(slug)) throw notFound("Payment link");
+  const now = Date.now();
+  const cached = linkCache.get(slug);
+  if (cached && now - cached.at < LINK_CACHE_MS) return cached.link;
   const prisma = await db();
-  const link = await prisma.paymentLink.findUnique({ where: { slug }, include: { object: true } });
+  const link = await prisma.paymentLink.findUnique({
+    where: { slug },
+    include: { object: true },
+    relationLoadStrategy: "join",
+  });
   if (!link) throw notFound("Payment link");
+  if (linkCache.size >= LINK_CACHE_MAX) linkCache.clear();
+  linkCache.set(slug, { link, at: now });
   return link;
 }
 
