@@ -203,29 +203,10 @@ async function reserve(
 ): Promise<Reservation> {
   const prisma = await db();
   try {
-    const payment = await prisma.$transaction(async (tx) => {
-      const row = previous
-        ? await retryFailed(tx, previous, decoded)
-        : await tx.payment.create({
-            data: {
-              id: newId("pay"),
-              linkId: link.id,
-              ...key,
-              amount: link.amount,
-              validBefore: decoded.validBefore,
-              signature: decoded.signature,
-              x402Version: decoded.x402Version,
-              status: "settling",
-            },
-          });
-      const claimed = await tx.$executeRaw`
-        UPDATE "PaymentLink" SET "purchaseCount" = "purchaseCount" + 1
-        WHERE "id" = ${link.id} AND "revokedAt" IS NULL AND "expiresAt" > now()
-          AND ("maxPurchases" IS NULL OR "purchaseCount" < "maxPurchases")`;
-      if (claimed !== 1) throw new NoSlot();
-      return row;
-    });
-    return { kind: "reserved", payment };
+    const reserved = previous ? await rearmFailed(link, decoded, previous) : await insertAndClaim(link, decoded, key);
+    if (reserved === "lost_race") throw new LostRace();
+    if (reserved === "no_slot") throw new NoSlot();
+    return { kind: "reserved", payment: reserved };
   } catch (error) {
     if (error instanceof NoSlot) {
       const fresh = await prisma.paymentLink.findUniqueOrThrow({ where: { id: link.id }, include: { object: true } });
@@ -240,17 +221,63 @@ async function reserve(
   }
 }
 
-class LostRace extends Error {}
+/**
+ * Reserves a new authorization in ONE atomic statement: insert the `settling` payment (skipped on
+ * a conflict with the (network, asset, payer, nonce) key), and only if it was inserted, claim a
+ * purchase slot with a conditional UPDATE. A sold-out, revoked or expired link keeps its count and
+ * the orphan row is removed.
+ */
+async function insertAndClaim(
+  link: LinkForSale,
+  decoded: DecodedPayment,
+  key: { network: string; asset: string; payer: string; nonce: string },
+): Promise<Payment | "lost_race" | "no_slot"> {
+  const prisma = await db();
+  const id = newId("pay");
+  const rows = await prisma.$queryRaw<(Payment & { claimed: bigint })[]>`
+    WITH ins AS (
+      INSERT INTO "Payment" ("id", "linkId", "payer", "amount", "network", "asset", "nonce", "validBefore",
+        "signature", "x402Version", "status", "createdAt", "updatedAt")
+      VALUES (${id}, ${link.id}, ${key.payer}, ${link.amount}, ${key.network}, ${key.asset}, ${key.nonce},
+        ${decoded.validBefore}, ${decoded.signature}, ${decoded.x402Version}, 'settling'::"PaymentStatus", now(), now())
+      ON CONFLICT ("network", "asset", "payer", "nonce") DO NOTHING
+      RETURNING *
+    ), claim AS (
+      UPDATE "PaymentLink" SET "purchaseCount" = "purchaseCount" + 1
+      WHERE "id" = ${link.id} AND EXISTS (SELECT 1 FROM ins) AND "revokedAt" IS NULL AND "expiresAt" > now()
+        AND ("maxPurchases" IS NULL OR "purchaseCount" < "maxPurchases")
+      RETURNING "id"
+    )
+    SELECT ins.*, (SELECT count(*) FROM claim) AS "claimed" FROM ins`;
+  const row = rows[0];
+  if (!row) return "lost_race";
+  if (row.claimed !== 1n) {
+    await prisma.payment.delete({ where: { id } });
+    return "no_slot";
+  }
+  const { claimed: _claimed, ...payment } = row;
+  return payment;
+}
 
 /** Re-arms a `failed` row for a new settlement attempt of the same authorization. */
-async function retryFailed(tx: Prisma.TransactionClient, previous: Payment, decoded: DecodedPayment): Promise<Payment> {
-  const updated = await tx.payment.updateMany({
-    where: { id: previous.id, status: "failed" },
-    data: { status: "settling", error: null, validBefore: decoded.validBefore, signature: decoded.signature },
+async function rearmFailed(link: LinkForSale, decoded: DecodedPayment, previous: Payment): Promise<Payment | "lost_race" | "no_slot"> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.payment.updateMany({
+      where: { id: previous.id, status: "failed" },
+      data: { status: "settling", error: null, validBefore: decoded.validBefore, signature: decoded.signature },
+    });
+    if (updated.count !== 1) return "lost_race";
+    const claimed = await tx.$executeRaw`
+      UPDATE "PaymentLink" SET "purchaseCount" = "purchaseCount" + 1
+      WHERE "id" = ${link.id} AND "revokedAt" IS NULL AND "expiresAt" > now()
+        AND ("maxPurchases" IS NULL OR "purchaseCount" < "maxPurchases")`;
+    if (claimed !== 1) throw new NoSlot();
+    return tx.payment.findUniqueOrThrow({ where: { id: previous.id } });
   });
-  if (updated.count !== 1) throw new LostRace();
-  return tx.payment.findUniqueOrThrow({ where: { id: previous.id } });
 }
+
+class LostRace extends Error {}
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
