@@ -12,6 +12,7 @@ import type { DecodedPayment } from "@/lib/x402/payment-header";
 import { requirementsV1, requirementsV2 } from "@/lib/x402/requirements";
 import { reconcilePayment } from "@/lib/purchases/reconcile";
 import { release } from "@/lib/purchases/release";
+import { forgetSalesSummary } from "@/lib/sales/sales-summary";
 import { forgetLinks, goneError, linkState, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
 import { signReceipt } from "@/lib/purchases/receipts";
 
@@ -185,6 +186,7 @@ export async function purchase(link: LinkForSale, decoded: DecodedPayment, timin
       data: { status: "settled", transaction: settlement.transaction, settledAt: new Date(), error: null },
     }),
   );
+  forgetSalesSummary(link.ownerId);
   return { payment: settled, settlement: settlementOf(settled), replay: false, ...receiptFor(link, settled) };
 }
 

@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import type { Payment } from "@/lib/generated/prisma/client";
 import { getNetwork } from "@/lib/networks";
 import { release } from "@/lib/purchases/release";
+import { forgetSalesSummary } from "@/lib/sales/sales-summary";
 
 /** How far back to look for the `AuthorizationUsed` event of a settled authorization. */
 const LOG_LOOKBACK_BLOCKS = 50_000n;
@@ -44,6 +45,7 @@ export async function reconcilePayment(payment: Payment): Promise<Payment> {
         where: { id: payment.id, status: "settling" },
         data: { status: "settled", transaction, settledAt: new Date(), error: null },
       });
+      forgetSalesSummary();
     } else if (payment.validBefore * 1000n < BigInt(Date.now())) {
       await release(payment.id, payment.linkId, "authorization_expired_unsettled");
     }

@@ -48,8 +48,35 @@ function lastDays(today: string, n: number): string[] {
  * Amounts are atomic units as decimal strings (exact; sums are computed by PostgreSQL on BIGINT).
  * @throws ZodError (→ 400 `invalid_request`) on a bad filter or time zone.
  */
-export async function salesSummary(input: SalesSummaryInput) {
-  const { tz, ...filter } = salesSummaryInput.parse(input);
+export async function salesSummary(input: SalesSummaryInput): Promise<SalesSummary> {
+  const parsed = salesSummaryInput.parse(input);
+  const key = JSON.stringify([parsed.linkId, parsed.network, parsed.from, parsed.to, parsed.tz, dayKey(new Date(), parsed.tz)]);
+  const owner = summaryCache.get(parsed.ownerId);
+  const hit = owner?.get(key);
+  if (hit && Date.now() - hit.at < SUMMARY_CACHE_MS) return hit.value;
+  const value = await computeSummary(parsed);
+  if (summaryCache.size >= SUMMARY_CACHE_OWNERS) summaryCache.clear();
+  summaryCache.set(parsed.ownerId, (owner ?? new Map()).set(key, { at: Date.now(), value }));
+  return value;
+}
+
+/**
+ * How long a creator's computed summary is reused by this process. Aggregating a busy creator's
+ * sales costs tens of milliseconds and the dashboard asks on every page; this process forgets a
+ * creator's summaries as soon as it settles a sale for them ({@link forgetSalesSummary}).
+ */
+const SUMMARY_CACHE_MS = 10_000;
+const SUMMARY_CACHE_OWNERS = 1_000;
+const summaryCache = new Map<string, Map<string, { at: number; value: SalesSummary }>>();
+
+/** Drops the cached summaries of one creator, or of everyone. */
+export function forgetSalesSummary(ownerId?: string): void {
+  if (ownerId === undefined) summaryCache.clear();
+  else summaryCache.delete(ownerId);
+}
+
+async function computeSummary(parsed: z.output<typeof salesSummaryInput>) {
+  const { tz, ...filter } = parsed;
   const prisma = await db();
   const totals = await prisma.payment.aggregate({
     where: salesWhere(filter),
@@ -89,4 +116,4 @@ export async function salesSummary(input: SalesSummaryInput) {
     tz,
   };
 }
-export type SalesSummary = Awaited<ReturnType<typeof salesSummary>>;
+export type SalesSummary = Awaited<ReturnType<typeof computeSummary>>;
