@@ -10,7 +10,7 @@ import { InvalidDataItemError, dataItemTag, storeVerifiedDataItem } from "@/lib/
 import { serverSigner } from "@/lib/ans104/signer";
 import { objectJson, type ObjectJson } from "@/lib/objects/object-json";
 import { storage } from "@/lib/storage";
-import { StorageUnavailableError } from "@/lib/storage/types";
+import { byteChunks, StorageUnavailableError, type ByteSource } from "@/lib/storage/types";
 
 export const createObjectInput = z.object({
   ownerId: z.string().min(1),
@@ -35,7 +35,8 @@ export type CreateObjectInput = z.input<typeof createObjectInput> & {
 };
 
 /**
- * Stores an upload as a signed ANS-104 DataItem, streaming (memory stays flat at any size):
+ * Stores an upload as a signed ANS-104 DataItem, streaming (memory stays flat at any size; the body
+ * is regrouped into 1 MiB chunks first, see {@link regroup}):
  * - unsigned body: the payload streams to storage while its deep hash is computed, then the server's
  *   key (ANS104_SIGNER) signs, with tags `Content-Type`, `File-Name`, `App-Name: Vend`;
  * - `signed`: the body is a creator-signed DataItem, verified (every arbundles signature type) and
@@ -55,12 +56,13 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
   const payloadKey = `objects/${data.ownerId}/${id}/payload`;
   const headerKey = `objects/${data.ownerId}/${id}/header`;
   const store = storage();
+  const source = regroup(body);
   let stored;
   try {
     stored = data.signed
-      ? await storeVerifiedDataItem({ source: body, store, payloadKey, headerKey, maxBytes })
+      ? await storeVerifiedDataItem({ source, store, payloadKey, headerKey, maxBytes })
       : await storeSignedDataItem({
-          source: body,
+          source,
           store,
           payloadKey,
           headerKey,
@@ -110,6 +112,41 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
     await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
     throw error;
   }
+}
+
+/** Size of the chunks an upload body is regrouped into before hashing and storing (1 MiB). */
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Regroups a body into chunks of exactly `size` bytes (the last one shorter; a chunk already that
+ * large passes through when nothing is pending). HTTP bodies arrive in pieces of at most 64 KiB,
+ * and every piece costs a round trip through the upload pipeline (tee, hashing thread, one store
+ * write each: for the fs driver a thread-pool write it waits for); 1 MiB chunks cut those round
+ * trips 16-fold for one copy of the bytes. Holds at most one partly filled chunk; a fresh buffer
+ * is used for each chunk handed on, since the store may keep it (S3 part buffers).
+ */
+export async function* regroup(body: ByteSource, size = UPLOAD_CHUNK_BYTES): AsyncGenerator<Uint8Array, void, undefined> {
+  let buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  for await (const chunk of byteChunks(body)) {
+    if (filled === 0 && chunk.byteLength >= size) {
+      yield chunk;
+      continue;
+    }
+    let offset = 0;
+    while (offset < chunk.byteLength) {
+      const n = Math.min(size - filled, chunk.byteLength - offset);
+      buffer.set(chunk.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      if (filled === size) {
+        yield buffer;
+        buffer = Buffer.allocUnsafe(size);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
 }
 
 function tooLarge(maxBytes: bigint): AppError {

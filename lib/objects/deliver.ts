@@ -50,8 +50,12 @@ export function contentDisposition(fileName: string, kind: "attachment" | "inlin
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-/** Streams `[start, end]` of header ++ payload without buffering either part. */
-function concatenated(object: StoredObject, range: ByteRange): ReadableStream<Uint8Array> {
+/**
+ * Streams `[start, end]` of header ++ payload without buffering either part. The first part is
+ * opened before returning, so a missing object fails here (before any status is sent) rather than
+ * in the middle of a 200.
+ */
+async function concatenated(object: StoredObject, range: ByteRange): Promise<ReadableStream<Uint8Array>> {
   const store = storage();
   const headerLen = object.dataOffset;
   const parts: { key: string; start: bigint; end: bigint }[] = [];
@@ -62,15 +66,16 @@ function concatenated(object: StoredObject, range: ByteRange): ReadableStream<Ui
     const start = range.start > headerLen ? range.start - headerLen : 0n;
     parts.push({ key: object.storageKey, start, end: range.end - headerLen });
   }
-  let index = 0;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const open = async (part: (typeof parts)[number]) => (await store.get(part.key, { start: part.start, end: part.end })).getReader();
+  let index = 1;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined = await open(parts[0]!);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
         if (!reader) {
           const part = parts[index++];
           if (!part) return controller.close();
-          reader = (await store.get(part.key, { start: part.start, end: part.end })).getReader();
+          reader = await open(part);
         }
         const { done, value } = await reader.read();
         if (done) {
@@ -88,25 +93,36 @@ function concatenated(object: StoredObject, range: ByteRange): ReadableStream<Ui
 }
 
 /**
- * Builds the streamed response for an object: 200 with the whole body or 206 with
- * `Content-Range` for a single satisfiable range; `Accept-Ranges: bytes` always.
+ * Builds the streamed response for an object: 200 with the whole body, 206 with
+ * `Content-Range: bytes start-end/total` for a single satisfiable range, or 416 with
+ * `Content-Range: bytes *\/total` and a JSON `range_not_satisfiable` error for an unsatisfiable
+ * one (RFC 9110 §15.5.17); `Accept-Ranges: bytes` always. `total` is the payload size (`raw`) or
+ * header + payload (`ans104`).
  * `raw`: the payload with its own content type and file name. `ans104`: the whole signed DataItem
  * (`application/octet-stream`, file name `<id>.ans104`), so buyers can check who signed it.
- * @throws AppError `range_not_satisfiable` (416); `object_gone` (410) when the bytes are missing.
+ * @throws AppError `object_gone` (410) when the bytes are missing from storage.
  */
 export async function deliverObject(
   object: StoredObject,
   opts: { rangeHeader: string | null; format: DeliveryFormat; headers?: Headers },
 ): Promise<Response> {
   const total = opts.format === "ans104" ? object.dataOffset + object.size : object.size;
-  const range = parseRange(opts.rangeHeader, total);
-  const span = range ?? { start: 0n, end: total - 1n };
   const headers = new Headers(opts.headers);
   headers.set("Accept-Ranges", "bytes");
   // no-transform: the server's gzip must not re-encode a download (it would drop Content-Length
   // and break byte ranges).
   headers.set("Cache-Control", "private, no-store, no-transform");
   headers.set("X-Content-Type-Options", "nosniff");
+  let range: ByteRange | null;
+  try {
+    range = parseRange(opts.rangeHeader, total);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "range_not_satisfiable") throw error;
+    headers.set("Content-Range", `bytes */${total}`);
+    headers.set("Content-Type", "application/json");
+    return new Response(JSON.stringify(error.toJSON()), { status: 416, headers });
+  }
+  const span = range ?? { start: 0n, end: total - 1n };
   headers.set("X-DataItem-Id", object.dataItemId);
   if (opts.format === "ans104") {
     headers.set("Content-Type", "application/octet-stream");
@@ -125,7 +141,7 @@ export async function deliverObject(
   try {
     body =
       opts.format === "ans104"
-        ? concatenated(object, span)
+        ? await concatenated(object, span)
         : await storage().get(object.storageKey, range ? span : undefined);
   } catch (error) {
     if (error instanceof StorageNotFoundError) {

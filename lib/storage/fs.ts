@@ -104,7 +104,10 @@ export class FsObjectStore implements ObjectStore {
         end = range.end < size - 1n ? range.end : size - 1n;
       }
       const nodeStream =
-        size === 0n ? Readable.from([]) : handle.createReadStream({ start: Number(start), end: Number(end), autoClose: true });
+        size === 0n
+          ? Readable.from([])
+          : // 1 MiB reads instead of Node's 64 KiB: less CPU per downloaded byte.
+            handle.createReadStream({ start: Number(start), end: Number(end), autoClose: true, highWaterMark: 1024 * 1024 });
       if (size === 0n) await handle.close();
       return Readable.toWeb(nodeStream) as unknown as ReadableStream<Uint8Array>;
     } catch (error) {
