@@ -37,11 +37,10 @@ export function presentedReceipt(req: NextRequest, slug: string): string | null 
  * The body also carries Vend's `code` and a human `message`.
  */
 export function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFailure & { message?: string }): Response {
-  const reason = failure?.reason ?? "Payment required";
-  const challenge = paymentRequired(saleTerms(link), failure ? reason : "Payment required");
+  const { body, headerV2 } = failure ? encodeChallenge(link, failure) : plainChallenge(link);
   const headers = new Headers({
     "Content-Type": "application/json; charset=utf-8",
-    "PAYMENT-REQUIRED": challenge.headerV2,
+    "PAYMENT-REQUIRED": headerV2,
     "Cache-Control": "no-store",
     "Access-Control-Expose-Headers": EXPOSED_HEADERS,
   });
@@ -49,12 +48,29 @@ export function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFail
     headers.set("PAYMENT-RESPONSE", encodePaymentResponseHeader(failure.settlement));
     headers.set("X-PAYMENT-RESPONSE", encodePaymentResponseHeader(failure.settlement));
   }
-  const body = {
+  return new Response(body, { status: 402, headers });
+}
+
+/** The encoded 402 body and `PAYMENT-REQUIRED` header of a link, with a failure reason or not. */
+function encodeChallenge(link: LinkForSale, failure?: PaymentFailure & { message?: string }) {
+  const challenge = paymentRequired(saleTerms(link), failure?.reason ?? "Payment required");
+  const body = JSON.stringify({
     ...challenge.bodyV1,
     code: "payment_required",
     message: failure?.message ?? "Payment required: pay with x402 (PAYMENT-SIGNATURE or X-PAYMENT header).",
-  };
-  return new Response(JSON.stringify(body), { status: 402, headers });
+  });
+  return { body, headerV2: challenge.headerV2 };
+}
+
+/**
+ * The plain challenge, encoded once per loaded link (the gate reuses a loaded link for a moment,
+ * see `loadLinkForSale`): the same bytes on every request, without rebuilding them.
+ */
+const plainChallenges = new WeakMap<LinkForSale, { body: string; headerV2: string }>();
+function plainChallenge(link: LinkForSale) {
+  let encoded = plainChallenges.get(link);
+  if (!encoded) plainChallenges.set(link, (encoded = encodeChallenge(link)));
+  return encoded;
 }
 
 /** Turns a `payment_required` AppError into its 402 response; other errors pass through as null. */
