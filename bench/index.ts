@@ -29,7 +29,8 @@ import { startDevnet } from "../scripts/lib/devnet";
 import { applyMigrations } from "../scripts/lib/migrations";
 import { startApp } from "../tests/support/app-server";
 import { createApiKey, creatorApi, hardhat, signIn } from "../tests/support/client";
-import { freshDatabase, openSql } from "./lib/database";
+import { freshDatabase } from "../scripts/lib/fresh-database";
+import { openSql } from "./lib/database";
 import { explainListQueries, type ExplainReport } from "./lib/explain";
 import { localFacilitator } from "./lib/facilitator";
 import { measureLatency, type LatencyResult } from "./lib/latency";
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
     const proxy = await startRpcProxy(chain.rpcUrl);
     resources.add("rpc proxy", () => proxy.stop());
     const network = `eip155:${chain.chainId}`;
-    const database = await freshDatabase(dataDir, config.databaseServer);
+    const database = await freshDatabase(dataDir, config.databaseServer, "vend_bench");
     resources.add("database", () => database.drop());
     await applyMigrations(database.url);
 

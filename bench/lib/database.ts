@@ -2,15 +2,6 @@ import path from "node:path";
 import pg from "pg";
 import { acquireDirectoryLock, releaseDirectoryLock } from "../../lib/db-lock";
 
-/** A database created for one bench run. */
-export type BenchDatabase = {
-  /** `pglite:<dir>` or `postgresql://…/<fresh database>`, as the app's DATABASE_URL. */
-  url: string;
-  kind: "pglite" | "postgres";
-  /** Drops the fresh PostgreSQL database (nothing to do for PGlite: its directory goes with the data dir). */
-  drop(): Promise<void>;
-};
-
 /** A raw SQL session on the bench database (seeding, EXPLAIN), opened while the app is not running. */
 export type SqlSession = {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -20,31 +11,6 @@ export type SqlSession = {
   pglite?: import("@electric-sql/pglite").PGlite;
   close(): Promise<void>;
 };
-
-/**
- * A fresh database: a new database on the PostgreSQL server named by `serverUrl` (created here,
- * dropped by `drop`), or, without one, an embedded PGlite directory inside `dataDir`.
- */
-export async function freshDatabase(dataDir: string, serverUrl?: string): Promise<BenchDatabase> {
-  if (!serverUrl) return { url: `pglite:${path.join(dataDir, "db")}`, kind: "pglite", drop: async () => {} };
-  const name = `vend_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    kind: "postgres",
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 /**
  * Opens a raw session on `url`. For PGlite it takes the directory lock (lib/db-lock.ts) and releases
