@@ -8,7 +8,7 @@ import { cn } from "@/components/ui/cn";
 import { CopyButton } from "@/components/ui/copy-button";
 import { EmptyState, ErrorState } from "@/components/ui/empty-state";
 import { ArrowLeftIcon, BanIcon, ExternalIcon, QrIcon, ReceiptIcon } from "@/components/ui/icons";
-import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
+import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { ApiError, errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";

@@ -13,7 +13,6 @@ import { AlertIcon, ArrowLeftIcon, CheckIcon, ExternalIcon, FileIcon, PlusIcon, 
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
 import { QrCode } from "@/components/ui/qr-code";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useToast } from "@/components/ui/toast";
 import { api, ApiError, errorMessage } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
 import { formatBytes, formatDateTime, formatMoney, shortAddress } from "@/components/dashboard/format";
@@ -82,7 +81,6 @@ export function NewLinkForm() {
     retry: false,
   });
   const queryClient = useQueryClient();
-  const toast = useToast();
 
   const [objectId, setObjectId] = useState(presetObjectId);
   const [payTo, setPayTo] = useState<string>(address);
