@@ -3,11 +3,11 @@ import { x402Facilitator } from "@x402/core/facilitator";
 import { HTTPFacilitatorClient, type FacilitatorClient } from "@x402/core/http";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
-import { toFacilitatorEvmSigner } from "@x402/evm";
-import { createWalletClient, defineChain, http, nonceManager, publicActions, type Hex } from "viem";
+import { nonceManager, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { env } from "@/lib/env";
-import { configuredNetworks, localChain, type NetworkConfig } from "@/lib/networks";
+import { configuredNetworks, localChain } from "@/lib/networks";
+import { facilitatorEvmSigner } from "@/lib/x402/evm-signer";
 
 /**
  * The x402 facilitator (x402 spec §7: verify, settle, supported), one of:
@@ -52,7 +52,13 @@ function build(): FacilitatorClient {
   const account = privateKeyToAccount(key, { nonceManager });
   const local = new x402Facilitator();
   for (const network of configuredNetworks()) {
-    const signer = facilitatorSigner(network, account);
+    const signer = facilitatorEvmSigner({
+      account,
+      chainId: network.chainId,
+      name: network.name,
+      rpcUrl: network.rpcUrl!,
+      local: network.local,
+    });
     local.register(network.id, new ExactEvmScheme(signer));
     if (network.v1Name) local.registerV1(network.v1Name as never, new ExactEvmSchemeV1(signer));
   }
@@ -61,31 +67,4 @@ function build(): FacilitatorClient {
     settle: (payload, requirements) => local.settle(payload, requirements),
     getSupported: async () => local.getSupported(),
   } as FacilitatorClient;
-}
-
-function facilitatorSigner(network: NetworkConfig, account: ReturnType<typeof privateKeyToAccount>) {
-  const chain = defineChain({
-    id: network.chainId,
-    name: network.name,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [network.rpcUrl!] } },
-  });
-  // A local Hardhat chain mines on every transaction: poll receipts fast, and do not retry its
-  // revert errors (-32603), which viem would otherwise treat as transient. Real chains: poll at
-  // 500 ms instead of viem's 4 s so that a settlement is seen about a block after it lands.
-  const client = createWalletClient({
-    account,
-    chain,
-    transport: http(network.rpcUrl, network.local ? { retryCount: 0 } : {}),
-    pollingInterval: network.local ? 50 : 500,
-  }).extend(publicActions);
-  return toFacilitatorEvmSigner({
-    address: account.address,
-    getCode: (args) => client.getCode(args),
-    readContract: (args) => client.readContract(args as never),
-    verifyTypedData: (args) => client.verifyTypedData(args as never),
-    writeContract: (args) => client.writeContract(args as never),
-    sendTransaction: (args) => client.sendTransaction(args),
-    waitForTransactionReceipt: (args) => client.waitForTransactionReceipt(args),
-  });
 }
