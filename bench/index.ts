@@ -5,8 +5,8 @@
  * It starts what it needs and stops it at the end, on an error and on Ctrl-C: a Hardhat chain with
  * the test USDC (behind a counting JSON-RPC proxy), a fresh database seeded at scale, the production
  * build (built first when `.next/BUILD_ID` is missing, predates the bench routes, or `BENCH_BUILD=1`)
- * under `next start` with `VEND_BENCH=1` (which enables the baselines `/api/bench/floor` and
- * `/api/bench/reference`). Then it measures, in this order: paid requests, 402/receipt throughput,
+ * under `next start` with `VEND_BENCH=1` (which enables the baseline `/api/bench/floor`), and the
+ * anchor: the official `@x402/express` server as its own small server (bench/lib/anchor.ts). Then it measures, in this order: paid requests, 402/receipt throughput,
  * list APIs at scale, the SQL plans behind them (app stopped), and the pages' JavaScript weight.
  *
  * Environment (all optional):
@@ -32,6 +32,7 @@ import { createApiKey, creatorApi, hardhat, signIn } from "../tests/support/clie
 import { freshDatabase } from "../scripts/lib/fresh-database";
 import { openSql } from "./lib/database";
 import { explainListQueries, type ExplainReport } from "./lib/explain";
+import { startAnchor } from "./lib/anchor";
 import { localFacilitator } from "./lib/facilitator";
 import { measureLatency, type LatencyResult } from "./lib/latency";
 import { pageWeights, paywallReference } from "./lib/page-weight";
@@ -77,7 +78,7 @@ function buildReason(): string | null {
   if (!existsSync(path.join(root, ".next/BUILD_ID"))) return ".next/BUILD_ID is missing";
   const manifest = path.join(root, ".next/app-path-routes-manifest.json");
   const routes = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, "utf8")) as Record<string, string>) : {};
-  if (!routes["/api/bench/floor/route"] || !routes["/api/bench/reference/route"]) return "the build has no /api/bench routes";
+  if (!routes["/api/bench/floor/route"]) return "the build has no /api/bench routes";
   return null;
 }
 
@@ -182,15 +183,25 @@ async function main(): Promise<void> {
     const api = creatorApi(baseUrl, apiKey);
     const object = await api.upload(new Uint8Array(randomBytes(1024)), "bench-1KiB.bin", "application/octet-stream");
     const link = await api.createLink({ objectId: object.id, payTo: address, price: PRICE, network, expiresIn: "1h" });
-    const referenceUrl = `${baseUrl}/api/bench/reference`;
     const floorUrl = `${baseUrl}/api/bench/floor`;
+    const facilitator = localFacilitator({ rpcUrl: proxy.url, chainId: chain.chainId, settlementPrivateKey: chain.settlementPrivateKey });
+    const anchor = await startAnchor({
+      facilitator,
+      network: `eip155:${chain.chainId}`,
+      asset: chain.asset,
+      payTo: address,
+      amount: AMOUNT,
+      maxTimeoutSeconds: 300,
+    });
+    resources.add("anchor", () => anchor.stop());
+    const referenceUrl = anchor.url;
 
     step(`paid requests: ${config.purchases} sequential purchases per path (Vend gate, reference, floor), interleaved`);
     const paid = await measurePaid({
       linkUrl: link.url,
       referenceUrl,
       proxy,
-      facilitator: localFacilitator({ rpcUrl: proxy.url, chainId: chain.chainId, settlementPrivateKey: chain.settlementPrivateKey }),
+      facilitator,
       payers: { vend: hardhat(1), reference: hardhat(2), floor: hardhat(3) },
       purchases: config.purchases,
       warmup: 3,

@@ -62,7 +62,7 @@ async function paidGet(url: string, payload: PaymentPayload, proxy: RpcProxy) {
  * Paid request latency on the local chain, `purchases` sequential purchases per path (after
  * `warmup` unrecorded ones), each with a fresh EIP-3009 authorization signed before any timing:
  * - **vend**: `GET /l/{slug}` with `PAYMENT-SIGNATURE` → 200 + the 1 KiB object (Server-Timing kept);
- * - **reference**: `GET /api/bench/reference` (`@x402/next` `withX402`, same facilitator) → 200 + 1 KiB;
+ * - **reference**: the anchor's `GET /resource` (the `@x402/express` anchor, same kind of facilitator) → 200 + 1 KiB;
  * - **floor**: the same facilitator's `verify` then `settle`, called in this process (no HTTP), on
  *   the reference's requirements.
  * The three paths are interleaved purchase by purchase, each paid by its own Hardhat account.

@@ -78,7 +78,7 @@ export function printReport(r: BenchReport): void {
     {
       figure: `402 challenge throughput, ${r.config.connections} conn. (vs reference)`,
       vend: loadCell(vend402),
-      baseline: `withX402: ${loadCell(reference)}`,
+      baseline: `@x402/express: ${loadCell(reference)}`,
       ratio: x(vend402.rps / reference.rps),
       goal: "≥ 1.00×",
       met: yesNo(vend402.rps / reference.rps >= 1),
@@ -86,7 +86,7 @@ export function printReport(r: BenchReport): void {
     {
       figure: `Paid request latency, median of ${r.paid.vend.length} (vs reference)`,
       vend: ms(vendPaid),
-      baseline: `withX402: ${ms(refPaid)}`,
+      baseline: `@x402/express: ${ms(refPaid)}`,
       ratio: x(vendPaid / refPaid),
       goal: "≤ 0.50×",
       met: yesNo(vendPaid / refPaid <= 0.5),
@@ -110,7 +110,7 @@ export function printReport(r: BenchReport): void {
     {
       figure: "JSON-RPC calls per purchase (time in RPC), median",
       vend: `${rpcCalls("vend")} (${ms(rpcMs("vend"))})`,
-      baseline: `withX402 ${rpcCalls("reference")} (${ms(rpcMs("reference"))}), floor ${rpcCalls("floor")} (${ms(rpcMs("floor"))})`,
+      baseline: `@x402/express ${rpcCalls("reference")} (${ms(rpcMs("reference"))}), floor ${rpcCalls("floor")} (${ms(rpcMs("floor"))})`,
       ratio: x(rpcCalls("vend") / rpcCalls("floor")),
       goal: "—",
       met: "—",
@@ -170,7 +170,7 @@ export function printReport(r: BenchReport): void {
       ["Endpoint", "req/s", "p50", "p99", "rounds (req/s)"],
       [
         ["floor: bare route, fixed 402", floor],
-        ["reference: withX402, 402", reference],
+        ["reference: @x402/express, 402", reference],
         ["Vend gate: 402 from the link row", vend402],
         ["Vend gate: receipted 1 KiB download", receipt],
         ["Vend gate: replayed payment, 1 KiB", replay],
@@ -195,7 +195,7 @@ export function printReport(r: BenchReport): void {
     markdownTable(
       ["Path", "median", "p90", "RPC calls", "time in RPC"],
       (["vend", "reference", "floor"] as const).map((k) => [
-        { vend: "Vend gate (HTTP)", reference: "reference withX402 (HTTP)", floor: "floor: verify + settle in process" }[k],
+        { vend: "Vend gate (HTTP)", reference: "reference @x402/express (HTTP)", floor: "floor: verify + settle in process" }[k],
         ms(paidMs(k)),
         ms(percentile(r.paid[k].map((s) => s.ms), 90)),
         String(rpcCalls(k)),
