@@ -13,6 +13,11 @@ const nextConfig = {
     "@x402/core",
     "@x402/evm",
   ],
+  // The shareable URL `/l/{slug}` is served by the gate's route handler under `app/api` (route
+  // handlers under app/api apply the 402 gate); the rewrite keeps the URL, query and headers.
+  async rewrites() {
+    return [{ source: "/l/:slug", destination: "/api/l/:slug" }];
+  },
   experimental: {
     // Uploads stream through route handlers; the proxy must not buffer them.
     proxyClientMaxBodySize: "10gb",

@@ -7,7 +7,7 @@ import type { Payment } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import { Timings } from "@/lib/timing";
-import { facilitator } from "@/lib/x402/facilitator";
+import { settleAuthorization, verifyAuthorization } from "@/lib/settlement/settle";
 import type { DecodedPayment } from "@/lib/x402/payment-header";
 import { requirementsV1, requirementsV2 } from "@/lib/x402/requirements";
 import { reconcilePayment } from "@/lib/purchases/reconcile";
@@ -137,13 +137,9 @@ export async function purchase(link: LinkForSale, decoded: DecodedPayment, timin
 
   // Step 7: verify through the facilitator, against *our* requirements.
   const requirements = matchRequirements(link, decoded);
-  const verification = await timings.span("verify", () => facilitator().verify(decoded.payload, requirements));
-  if (!verification.isValid) {
-    throw paymentRequiredError(
-      verification.invalidReason ?? "invalid_payment",
-      verification.invalidMessage ?? `The payment was rejected: ${verification.invalidReason ?? "invalid"}.`,
-    );
-  }
+  const verification = await timings.span("verify", () => verifyAuthorization(decoded.payload, requirements));
+  if (verification.kind === "unavailable") throw new AppError("unavailable", verification.message);
+  if (verification.kind === "invalid") throw paymentRequiredError(verification.reason, verification.message);
 
   // Step 8: reserve the authorization and claim a purchase slot before settling.
   const reserved = await timings.span("db", () => reserve(link, decoded, key, existing));
@@ -156,38 +152,42 @@ export async function purchase(link: LinkForSale, decoded: DecodedPayment, timin
   if (reserved.kind === "no_slot") throw goneError(reserved.state);
   const payment = reserved.payment;
 
-  // Step 9: settle on chain.
-  let settlement: SettleResponse;
-  try {
-    settlement = await timings.span("settle", () => facilitator().settle(decoded.payload, requirements));
-  } catch (error) {
-    // Unknown outcome (RPC or facilitator failure): keep the reservation; the reconciler decides
-    // from the chain (authorizationState) and a retry of the same request then gets its answer.
-    console.error("[vend] settle threw; payment left settling for reconciliation", payment.id, error);
-    throw new AppError("settlement_pending", "Settlement did not complete. Retry the same request shortly; you will not be charged twice.");
-  }
-
-  if (!settlement.success) {
-    if (settlement.errorReason === "settlement_pending") {
-      await prisma.payment.update({ where: { id: payment.id }, data: { transaction: settlement.transaction || null } });
-      throw new AppError("settlement_pending", "The transfer was sent and is waiting for confirmation. Retry shortly.");
-    }
-    await timings.span("db", () => release(payment.id, link.id, settlement.errorReason ?? "settle_failed"));
-    throw paymentRequiredError(
-      settlement.errorReason ?? "settle_failed",
-      `Settlement failed (${settlement.errorReason ?? "unknown"}); nothing was charged.`,
-      settlement,
-    );
-  }
-
-  const settled = await timings.span("db", () =>
-    prisma.payment.update({
-      where: { id: payment.id },
-      data: { status: "settled", transaction: settlement.transaction, settledAt: new Date(), error: null },
-    }),
+  // Step 9: settle on chain. The outcome comes from the chain, never from an exception.
+  const settled = await timings.span("settle", () =>
+    settleAuthorization({ payment, payload: decoded.payload, requirements }),
   );
-  forgetSalesSummary(link.ownerId);
-  return { payment: settled, settlement: settlementOf(settled), replay: false, ...receiptFor(link, settled) };
+  switch (settled.kind) {
+    case "settled": {
+      const row = await timings.span("db", () =>
+        prisma.payment.update({
+          where: { id: payment.id },
+          data: { status: "settled", transaction: settled.transaction, settledAt: new Date(), error: null },
+        }),
+      );
+      forgetSalesSummary(link.ownerId);
+      return { payment: row, settlement: settlementOf(row), replay: false, ...receiptFor(link, row) };
+    }
+    case "refused":
+      await timings.span("db", () => release(payment.id, link.id, settled.reason));
+      throw paymentRequiredError(settled.reason, `${settled.message} You were not charged.`, {
+        success: false,
+        errorReason: settled.reason,
+        transaction: "",
+        network: requirements.network,
+        payer: payment.payer,
+      });
+    case "unavailable":
+      await timings.span("db", () => release(payment.id, link.id, "settlement_unavailable"));
+      throw new AppError("unavailable", settled.message);
+    case "pending":
+      if (settled.transaction) {
+        await prisma.payment.update({ where: { id: payment.id }, data: { transaction: settled.transaction } });
+      }
+      throw new AppError(
+        "settlement_pending",
+        "Your payment is being confirmed on chain. Retry the same request shortly; you will not be charged twice.",
+      );
+  }
 }
 
 type Reservation =

@@ -19,7 +19,8 @@ import { decodePayment, readPaymentHeader } from "@/lib/x402/payment-header";
 export const dynamic = "force-dynamic";
 
 /**
- * THE GATE — `GET /l/{slug}`, the one shareable URL (ARCHITECTURE §1). Reads as the protocol:
+ * THE GATE — `GET /l/{slug}`, the one shareable URL (ARCHITECTURE §1), served here through the
+ * rewrite in `next.config.mjs` (route handlers under `app/api` apply the 402 gate). Reads as the protocol:
  * 1. a browser with no payment and no receipt → 303 to the pay page `/pay/{slug}`;
  * 2. load the link (404 `not_found`), and answer 410 (`object_gone`) if its file was deleted;
  * 3. a valid receipt for this link → deliver (no payment; Range → 206);
