@@ -10,4 +10,5 @@ export async function register(): Promise<void> {
     reconcileStale().catch((error: unknown) => console.error("[vend] reconcile failed", error));
   }, 60_000);
   timer.unref();
+  (await import("@/lib/webhooks/timer")).startWebhookTimer();
 }

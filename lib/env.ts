@@ -42,6 +42,22 @@ const schema = z.object({
   CRON_SECRET: z.string().min(16).optional(),
   /** Secret that signs download receipts; defaults to NEXTAUTH_SECRET. */
   RECEIPT_SECRET: z.string().min(16).optional(),
+  /**
+   * Seconds between webhook delivery attempts, comma-separated: the first attempt is immediate,
+   * then one retry after each step. Default ≈ 27.6 hours of retries.
+   */
+  WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "must be comma-separated whole seconds, like 5,300,1800")
+    .default("5,300,1800,7200,18000,36000,36000")
+    .transform((v) => v.split(",").map(Number)),
+  /** How long a webhook receiver has to answer one delivery attempt, in seconds. */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(15),
+  /**
+   * Whether webhook URLs may point at loopback, private or link-local addresses. Default: only when
+   * APP_URL itself is such an address (a local deployment).
+   */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().optional(),
 });
 
 export type Env = z.infer<typeof schema> & {
