@@ -10,8 +10,11 @@ import { internalTargetsAllowed } from "@/lib/webhooks/targets";
 
 /** Deliveries claimed per round. */
 const BATCH = 20;
-/** A claim's lease outlives the attempt's timeout by this much; after it, another instance may retry. */
-const LEASE_MARGIN_SECONDS = 60;
+/**
+ * A claim's lease outlives the attempt's timeout by this much; after it, another instance may
+ * retry (the sender crashed or was stopped mid-attempt). Recording an attempt takes milliseconds.
+ */
+const LEASE_MARGIN_SECONDS = 15;
 const USER_AGENT = "Vend-Webhooks/1 (+https://www.standardwebhooks.com)";
 
 type Claim = { id: string; attempts: number; lockedUntil: Date };

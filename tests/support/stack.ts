@@ -8,8 +8,18 @@ import { startApp, type AppServer } from "./app-server";
 import { ensureBuild } from "./build";
 import { freePort } from "./ports";
 
-/** Everything a suite runs against; `stop()` tears it all down. */
-export type Stack = { app: AppServer; chain: Devnet; database: FreshDatabase; dataDir: string; stop(): Promise<void> };
+/**
+ * Everything a suite runs against; `stop()` tears it all down. `restartApp()` stops the app and
+ * starts it again on the same port, database and environment (what a deploy or a crash does).
+ */
+export type Stack = {
+  app: AppServer;
+  chain: Devnet;
+  database: FreshDatabase;
+  dataDir: string;
+  restartApp(): Promise<AppServer>;
+  stop(): Promise<void>;
+};
 
 /**
  * Starts what the API and end-to-end suites run against: the real local chain (Hardhat + test USDC)
@@ -18,7 +28,13 @@ export type Stack = { app: AppServer; chain: Devnet; database: FreshDatabase; da
  * can be pinned with `<envPrefix>_CHAIN_PORT` / `<envPrefix>_APP_PORT`). Builds first unless
  * VEND_SKIP_BUILD=1. On a failure while starting, what was started is stopped.
  */
-export async function startStack(opts: { name: string; envPrefix: string; maxUploadBytes: number }): Promise<Stack> {
+export async function startStack(opts: {
+  name: string;
+  envPrefix: string;
+  maxUploadBytes: number;
+  /** More environment for the app. */
+  env?: Record<string, string>;
+}): Promise<Stack> {
   ensureBuild();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `vend-${opts.name}-`));
   const chainPort = Number(process.env[`${opts.envPrefix}_CHAIN_PORT`] ?? (await freePort()));
@@ -28,30 +44,34 @@ export async function startStack(opts: { name: string; envPrefix: string; maxUpl
   try {
     await applyMigrations(database.url);
     const url = `http://127.0.0.1:${appPort}`;
-    const app = await startApp({
-      port: appPort,
-      env: {
-        NODE_ENV: "production",
-        VEND_DATA_DIR: dataDir,
-        DATABASE_URL: database.url,
-        APP_URL: url,
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: `${opts.name}-secret-${opts.name}-secret-${opts.name}`,
-        MAX_UPLOAD_BYTES: String(opts.maxUploadBytes),
-      },
-    });
-    return {
-      app,
+    const env = {
+      NODE_ENV: "production",
+      VEND_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      APP_URL: url,
+      NEXTAUTH_URL: url,
+      NEXTAUTH_SECRET: `${opts.name}-secret-${opts.name}-secret-${opts.name}`,
+      MAX_UPLOAD_BYTES: String(opts.maxUploadBytes),
+      ...opts.env,
+    };
+    const stack: Stack = {
+      app: await startApp({ port: appPort, env }),
       chain,
       database,
       dataDir,
+      async restartApp() {
+        await stack.app.stop();
+        stack.app = await startApp({ port: appPort, env });
+        return stack.app;
+      },
       async stop() {
-        await app.stop();
+        await stack.app.stop();
         await chain.stop();
         await database.drop();
         if (process.env.VEND_KEEP_TEST_DATA !== "1") rmSync(dataDir, { recursive: true, force: true });
       },
     };
+    return stack;
   } catch (error) {
     await chain.stop();
     await database.drop();

@@ -96,6 +96,18 @@ export class WebhookReceiver {
     return new Promise((resolve) => server.close(() => resolve()));
   }
 
+  /** The payload if one of the trusted secrets signed it (`standardwebhooks` verification), else null. */
+  private verify(body: string, headers: Record<string, string>): { type: string; timestamp: string; data: unknown } | null {
+    for (const secret of this.secrets) {
+      try {
+        return new Webhook(secret).verify(body, headers) as { type: string; timestamp: string; data: unknown };
+      } catch {
+        // Try the next secret.
+      }
+    }
+    return null;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -112,15 +124,7 @@ export class WebhookReceiver {
       res.writeHead(500, { "content-type": "text/plain" }).end("receiver failed");
       return;
     }
-    let payload: { type: string; timestamp: string; data: unknown } | null = null;
-    for (const secret of this.secrets) {
-      try {
-        payload = new Webhook(secret).verify(body, req.headers as Record<string, string>) as typeof payload;
-        break;
-      } catch {
-        // Try the next secret.
-      }
-    }
+    const payload = this.verify(body, req.headers as Record<string, string>);
     if (!payload) {
       this.rejected++;
       this.requests.push({ id, status: 400 });
