@@ -20,15 +20,17 @@ import { formatDateTime, formatRelative } from "@/components/dashboard/format";
 import { keys, useApiKeys, useSettings } from "@/components/dashboard/queries";
 import { AddressAvatar, PageHeader } from "@/components/dashboard/shell";
 import type { ApiKeyItem, CreatedKey, SettingsData } from "@/components/dashboard/types";
+import { WebhooksSection } from "@/components/dashboard/webhooks/webhooks-section";
 
-/** Settings: link defaults (payee, network), API keys, account. */
+/** Settings: link defaults (payee, network), API keys, webhooks, account. */
 export function SettingsPage() {
   return (
     <>
-      <PageHeader title="Settings" description="Defaults for new links, API keys for agents and scripts." />
+      <PageHeader title="Settings" description="Defaults for new links, API keys for agents and scripts, webhooks for your other systems." />
       <div className="space-y-6">
         <Defaults />
         <ApiKeys />
+        <WebhooksSection />
         <Account />
       </div>
     </>
