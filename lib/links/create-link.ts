@@ -11,6 +11,14 @@ import { linkJson } from "@/lib/links/link-json";
 const DAY = 86_400;
 const MAX_EXPIRY_SECONDS = 365 * DAY;
 
+/** Link fields a creator sets at creation and may edit later (lib/links/update-link.ts). */
+export const linkTitleField = z.string().trim().max(200, "At most 200 characters.").nullish();
+export const linkDescriptionField = z.string().trim().max(2000, "At most 2000 characters.").nullish();
+/** Purchases allowed in all; null = no limit. */
+export const maxPurchasesField = z.number().int().min(1, "At least 1.").max(1_000_000_000).nullish();
+/** Seconds a receipt re-opens the download after purchase. */
+export const accessSecondsField = z.number().int().min(60, "At least 60 seconds.").max(MAX_EXPIRY_SECONDS);
+
 const PRICE_ERRORS = {
   format: "Enter the price as a decimal number of USDC, like 0.01.",
   too_many_decimals: "USDC has 6 decimals: use at most 6 digits after the point.",
@@ -18,7 +26,7 @@ const PRICE_ERRORS = {
 } as const;
 
 /** `expiresIn` as seconds (number) or a duration string: `90m`, `1h`, `7d`, `30d`. */
-const durationSchema = z.union([
+export const durationSchema = z.union([
   z.number().int().positive(),
   z
     .string()
@@ -42,10 +50,10 @@ export const createLinkInput = z
     network: z.string().trim(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     expiresIn: durationSchema.optional(),
-    maxPurchases: z.number().int().min(1, "At least 1.").max(1_000_000_000).nullish(),
-    accessSeconds: z.number().int().min(60, "At least 60 seconds.").max(MAX_EXPIRY_SECONDS).default(DAY),
-    title: z.string().trim().max(200, "At most 200 characters.").nullish(),
-    description: z.string().trim().max(2000, "At most 2000 characters.").nullish(),
+    maxPurchases: maxPurchasesField,
+    accessSeconds: accessSecondsField.default(DAY),
+    title: linkTitleField,
+    description: linkDescriptionField,
   })
   .superRefine((v, ctx) => {
     const price = parsePrice(v.price);
@@ -59,12 +67,22 @@ export const createLinkInput = z
       ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "Give exactly one of expiresAt or expiresIn." });
       return;
     }
-    const seconds = v.expiresIn ?? (new Date(v.expiresAt!).getTime() - Date.now()) / 1000;
-    if (seconds <= 0) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry must be in the future." });
-    if (seconds > MAX_EXPIRY_SECONDS) {
-      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry can be at most 365 days away." });
-    }
+    checkExpiry(v, ctx);
   });
+
+/** Adds an issue when the expiry given (`expiresAt` or `expiresIn`) is not in the next 365 days. */
+export function checkExpiry(v: { expiresAt?: string; expiresIn?: number }, ctx: z.RefinementCtx): void {
+  const seconds = v.expiresIn ?? (new Date(v.expiresAt!).getTime() - Date.now()) / 1000;
+  if (seconds <= 0) ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry must be in the future." });
+  if (seconds > MAX_EXPIRY_SECONDS) {
+    ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry can be at most 365 days away." });
+  }
+}
+
+/** The expiry instant of a validated `expiresAt` / `expiresIn`. */
+export function expiryOf(v: { expiresAt?: string; expiresIn?: number }): Date {
+  return v.expiresIn !== undefined ? new Date(Date.now() + v.expiresIn * 1000) : new Date(v.expiresAt!);
+}
 export type CreateLinkInput = z.input<typeof createLinkInput>;
 
 /**
@@ -80,7 +98,7 @@ export async function createLink(input: CreateLinkInput) {
   const network = getNetwork(v.network)!;
   // createLinkInput has validated the price.
   const price = parsePrice(v.price) as { ok: true; amount: bigint };
-  const expiresAt = v.expiresIn !== undefined ? new Date(Date.now() + v.expiresIn * 1000) : new Date(v.expiresAt!);
+  const expiresAt = expiryOf(v);
   const prisma = await db();
   const link = await prisma.paymentLink.create({
     data: {

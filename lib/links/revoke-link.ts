@@ -17,7 +17,7 @@ export async function revokeLink(ownerId: string, id: string) {
   const [updated, totals] = await Promise.all([
     prisma.paymentLink.update({
       where: { id: link.id },
-      data: { revokedAt: link.revokedAt ?? new Date() },
+      data: link.revokedAt ? {} : { revokedAt: new Date(), version: { increment: 1 } },
       include: { object: true },
     }),
     prisma.payment.aggregate({ where: { linkId: link.id, status: "settled" }, _count: { _all: true }, _sum: { amount: true } }),

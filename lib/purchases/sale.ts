@@ -38,7 +38,9 @@ export function goneError(state: Exclude<LinkState, "active">): AppError {
  * network) never change after creation; the state fields (revocation, purchase count, deletion)
  * may be this old when the gate reads them, which is safe: a purchase slot is claimed by a
  * conditional UPDATE on the fresh row (revoked, expired or sold-out links cannot sell), and this
- * process forgets a link as soon as it revokes it, deletes its object or sells it.
+ * process forgets a link as soon as it revokes it, deletes its object or sells it. What a creator
+ * edits (title, description, expiry, limit, access window) and revocation bump the link's
+ * `version`, checked before a copy is reused (see {@link isCurrent}): an edit shows at once.
  */
 const LINK_CACHE_MS = 2_000;
 const LINK_CACHE_MAX = 5_000;
@@ -59,7 +61,7 @@ export async function loadLinkForSale(slug: string): Promise<LinkForSale> {
   if (!/^[0-9A-Za-z]{1,64}$/.test(slug)) throw notFound("Payment link");
   const now = Date.now();
   const cached = linkCache.get(slug);
-  if (cached && now - cached.at < LINK_CACHE_MS) return cached.link;
+  if (cached && now - cached.at < LINK_CACHE_MS && (await isCurrent(cached.link))) return cached.link;
   const prisma = await db();
   const link = await prisma.paymentLink.findUnique({
     where: { slug },
@@ -70,6 +72,18 @@ export async function loadLinkForSale(slug: string): Promise<LinkForSale> {
   if (linkCache.size >= LINK_CACHE_MAX) linkCache.clear();
   linkCache.set(slug, { link, at: now });
   return link;
+}
+
+/**
+ * Whether a loaded copy still has the link's current `version`. With PGlite this process is the
+ * only one using the database, so every edit went through it and already forgot the copy: nothing
+ * to read. With a PostgreSQL server another instance may have edited it: one indexed read.
+ */
+async function isCurrent(link: LinkForSale): Promise<boolean> {
+  if (env().databaseUrl.startsWith("pglite:")) return true;
+  const prisma = await db();
+  const rows = await prisma.$queryRaw<{ version: number }[]>`SELECT "version" FROM "PaymentLink" WHERE "id" = ${link.id}`;
+  return rows[0]?.version === link.version;
 }
 
 /** The link's network from the registry; a link on a network no longer configured → 503. */

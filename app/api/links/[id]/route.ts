@@ -3,18 +3,27 @@ import { AppError } from "@/lib/errors";
 import { json, parseJson, withCreator } from "@/lib/http";
 import { getLink } from "@/lib/links/get-link";
 import { revokeLink } from "@/lib/links/revoke-link";
+import { updateLink } from "@/lib/links/update-link";
 
 /** `GET /api/links/{id}` → the link, its sales (`salesList`) and its x402 challenge. 404 otherwise. */
 export const GET = withCreator<{ id: string }>(async ({ params, creator }) => json(await getLink(creator.userId, params.id)));
 
-const patch = z.object({ revoked: z.literal(true) }).strict();
+const revoke = z.object({ revoked: z.literal(true) }).strict();
 
-/** `PATCH /api/links/{id}` `{revoked: true}` → the revoked link (idempotent). 400 / 404. */
+/**
+ * `PATCH /api/links/{id}` — either `{revoked: true}` → the revoked link (idempotent), or an edit
+ * `{title?, description?, expiresAt? | expiresIn?, maxPurchases? (null = no limit), accessSeconds?}`
+ * → the edited link (see lib/links/update-link.ts; the pay page and the 402 follow at once).
+ * Errors: 400 `invalid_request` with `details.fields` (a price, payee, token, network or file
+ * change; max purchases below the purchases made; a bad value), 404, 409 `conflict` (revoked link).
+ */
 export const PATCH = withCreator<{ id: string }>(async ({ req, params, creator }) => {
-  const body = await parseJson(req, patch).catch((error: unknown) => {
-    if (error instanceof AppError) throw error;
-    throw new AppError("invalid_request", "Only {\"revoked\": true} is supported.");
-  });
-  if (body.revoked) return json(await revokeLink(creator.userId, params.id));
-  throw new AppError("invalid_request", "Nothing to change.");
+  const body = await parseJson(req, z.record(z.string(), z.unknown()));
+  if ("revoked" in body) {
+    if (!revoke.safeParse(body).success) {
+      throw new AppError("invalid_request", "Revoke with {\"revoked\": true} alone; edit other fields in another request.");
+    }
+    return json(await revokeLink(creator.userId, params.id));
+  }
+  return json(await updateLink(creator.userId, params.id, body));
 });
