@@ -13,6 +13,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { ApiError, errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";
 import { formatBytes, formatDateTime, formatDuration, formatMoney, formatRelative, shortAddress, shortId } from "@/components/dashboard/format";
+import { EditLinkDialog } from "@/components/dashboard/links/edit-link-dialog";
 import { LinkUrlField, RevokeDialog, ShareDialog } from "@/components/dashboard/links/share";
 import { canRevoke, LinkStatusBadge } from "@/components/dashboard/links/status";
 import { useLink } from "@/components/dashboard/queries";
@@ -30,6 +31,7 @@ export function LinkDetailPage({ id }: { id: string }) {
   const link = useLink(id);
   const [sharing, setSharing] = useState(false);
   const [revoking, setRevoking] = useState(false);
+  const [editing, setEditing] = useState(false);
 
   if (link.isLoading) {
     return (
@@ -76,6 +78,7 @@ export function LinkDetailPage({ id }: { id: string }) {
             <a href={l.payUrl} target="_blank" rel="noreferrer" className={buttonClass("secondary")}>
               <ExternalIcon /> Pay page
             </a>
+            <Button onClick={() => setEditing(true)}>Edit</Button>
             {canRevoke(l.status) && (
               <Button variant="outline-danger" onClick={() => setRevoking(true)}>
                 <BanIcon /> Revoke
@@ -106,6 +109,7 @@ export function LinkDetailPage({ id }: { id: string }) {
       </div>
       <ShareDialog link={sharing ? l : null} onClose={() => setSharing(false)} />
       <RevokeDialog link={revoking ? l : null} onClose={() => setRevoking(false)} />
+      <EditLinkDialog link={editing ? l : null} onClose={() => setEditing(false)} />
     </>
   );
 }

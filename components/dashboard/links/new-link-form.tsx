@@ -30,7 +30,7 @@ const EXPIRY_PRESETS = [
 ] as const;
 type ExpiryChoice = (typeof EXPIRY_PRESETS)[number]["value"] | "custom";
 
-const ACCESS_OPTIONS = [
+export const ACCESS_OPTIONS = [
   { seconds: 3600, label: "1 hour" },
   { seconds: 86400, label: "1 day" },
   { seconds: 7 * 86400, label: "7 days" },
@@ -38,7 +38,7 @@ const ACCESS_OPTIONS = [
   { seconds: 365 * 86400, label: "1 year" },
 ];
 
-const MAX_EXPIRY_MS = 365 * 86400 * 1000;
+export const MAX_EXPIRY_MS = 365 * 86400 * 1000;
 
 const PRICE_ERRORS = {
   format: "Enter a decimal number of USDC, like 5 or 0.25.",
@@ -47,7 +47,7 @@ const PRICE_ERRORS = {
 } as const;
 
 /** `YYYY-MM-DDTHH:mm` in local time, for `<input type="datetime-local">`. */
-function toLocalInput(date: Date): string {
+export function toLocalInput(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
