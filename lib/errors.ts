@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   settlement_pending: 409,
   /** A conflicting write (for example a duplicate name). */
   conflict: 409,
+  /** A refund's transaction is not mined yet: retry with the same hash once it is. */
+  refund_pending: 409,
   /** The payment link's expiry has passed. */
   link_expired: 410,
   /** The creator revoked the payment link. */
@@ -39,6 +41,11 @@ export const ERROR_STATUS = {
   range_not_satisfiable: 416,
   /** The request is well-formed but semantically wrong (e.g. unconfigured network). */
   unprocessable: 422,
+  /**
+   * A refund's transaction does not refund the sale on chain: failed, unknown on the sale's network,
+   * or no transfer of the sale's token from the payee to the payer for at least the amount paid.
+   */
+  refund_not_verified: 422,
   /** Unexpected failure on our side. The message never leaks internals. */
   internal_error: 500,
   /** The storage backend or the chain's RPC failed. */

@@ -10,9 +10,9 @@ import { paymentRequired } from "@/lib/x402/requirements";
 const SALES_LIMIT = 100;
 
 /**
- * One of the creator's links with its settled sales (newest first, up to 100) and the exact x402
- * challenge an agent receives (`paymentRequired`: the v2 PaymentRequired of the `PAYMENT-REQUIRED`
- * header; `paymentRequiredV1`: the v1 JSON body).
+ * One of the creator's links with its sales (settled and refunded, newest first, up to 100; the
+ * totals count kept sales) and the exact x402 challenge an agent receives (`paymentRequired`: the
+ * v2 PaymentRequired of the `PAYMENT-REQUIRED` header; `paymentRequiredV1`: the v1 JSON body).
  * @throws AppError `not_found` (404) when the link is not the caller's.
  */
 export async function getLink(ownerId: string, id: string) {
@@ -21,7 +21,7 @@ export async function getLink(ownerId: string, id: string) {
   if (!link) throw notFound("Payment link");
   const [payments, totals] = await Promise.all([
     prisma.payment.findMany({
-      where: { linkId: link.id, status: "settled" },
+      where: { linkId: link.id, status: { in: ["settled", "refunded"] } },
       orderBy: [{ settledAt: "desc" }, { id: "desc" }],
       take: SALES_LIMIT,
     }),
@@ -42,6 +42,8 @@ export async function getLink(ownerId: string, id: string) {
       transaction: p.transaction,
       transactionUrl: network && p.transaction ? (txUrl(network, p.transaction) ?? null) : null,
       settledAt: p.settledAt?.toISOString() ?? null,
+      status: p.status === "refunded" ? ("refunded" as const) : ("settled" as const),
+      refundedAt: p.refundedAt?.toISOString() ?? null,
     })),
   };
 }

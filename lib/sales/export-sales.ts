@@ -1,7 +1,7 @@
 import "server-only";
-import { db } from "@/lib/db";
-import { afterSalesCursor, SALES_ORDER, salesCursor, salesFilterInput, salesWhere, type SalesFilter } from "@/lib/sales/filter";
-import { SALE_INCLUDE, saleJson, type SaleJson } from "@/lib/sales/sale-json";
+import { salesCursor, salesFilterInput, type SalesFilter } from "@/lib/sales/filter";
+import { findSales } from "@/lib/sales/find-sales";
+import { saleJson, type SaleJson } from "@/lib/sales/sale-json";
 import type { z } from "zod";
 
 export const exportSalesInput = salesFilterInput;
@@ -25,6 +25,11 @@ const COLUMNS: [header: string, value: (s: SaleJson) => string | number | null][
   ["network_name", (s) => s.networkName],
   ["transaction", (s) => s.transaction],
   ["transaction_url", (s) => s.transactionUrl],
+  ["status", (s) => s.status],
+  ["refunded_at", (s) => s.refund?.refundedAt ?? null],
+  ["refund_usdc", (s) => s.refund?.price ?? null],
+  ["refund_atomic", (s) => s.refund?.amount ?? null],
+  ["refund_transaction", (s) => s.refund?.transaction ?? null],
 ];
 
 /**
@@ -48,14 +53,14 @@ export function csvLine(sale: SaleJson): string {
 export const CSV_HEADER = `${COLUMNS.map(([h]) => h).join(",")}\r\n`;
 
 /**
- * Streams the creator's sales matching the filter (link, network, `[from, to)`) as CSV, newest
- * first, reading the database in batches so memory stays flat whatever the count.
+ * Streams the creator's sales matching the filter (status, link, network, `[from, to)`) as CSV,
+ * newest first — a refunded sale with `status` `refunded` and its refund's time, amount and
+ * transaction — reading the database in batches so memory stays flat whatever the count.
  * @returns `{ stream, filename }` — `filename` like `vend-sales-2026-05-01.csv`.
  * @throws ZodError (→ 400 `invalid_request`) on a bad filter (thrown before streaming starts).
  */
 export async function exportSales(input: ExportSalesInput) {
   const filter: SalesFilter = exportSalesInput.parse(input);
-  const prisma = await db();
   const encoder = new TextEncoder();
   let cursor: string | undefined;
   let headerSent = false;
@@ -66,12 +71,7 @@ export async function exportSales(input: ExportSalesInput) {
         controller.enqueue(encoder.encode(CSV_HEADER));
         return;
       }
-      const rows = await prisma.payment.findMany({
-        where: { AND: [salesWhere(filter), afterSalesCursor(cursor)] },
-        include: SALE_INCLUDE,
-        orderBy: SALES_ORDER,
-        take: BATCH,
-      });
+      const rows = await findSales(filter, cursor, BATCH);
       if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => csvLine(saleJson(r))).join("")));
       if (rows.length < BATCH) controller.close();
       else cursor = salesCursor(rows.at(-1)!);

@@ -6,12 +6,17 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 
+/** The statuses of a sale: a settled payment, kept or refunded. */
+export const SALE_STATUSES = ["settled", "refunded"] as const;
+export type SaleStatus = (typeof SALE_STATUSES)[number];
+
 /**
- * The filter every sales use case shares: one creator's settled payments, optionally narrowed to a
- * link, a network (CAIP-2) and a `[from, to)` time range (ISO 8601 instants, compared with
- * `settledAt`). Query-string friendly: empty values are ignored.
+ * The filter every sales use case shares: one creator's sales (settled payments, refunded ones
+ * included), optionally narrowed to a status, a link, a network (CAIP-2) and a `[from, to)` time
+ * range (ISO 8601 instants, compared with `settledAt`). Query-string friendly: empty values are ignored.
  */
 export const salesFilterFields = {
+  status: optional(z.enum(SALE_STATUSES)),
   linkId: optional(z.string().max(64)),
   network: optional(z.string().regex(/^eip155:\d{1,12}$/, "Use a CAIP-2 network id like eip155:8453.")),
   from: optional(z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, like 2026-01-31T00:00:00Z." })),
@@ -37,10 +42,18 @@ export const salesPageFields = {
   limit: z.coerce.number().int().min(1).max(100).default(25),
 };
 
-/** The Prisma `where` of a parsed filter: settled payments on links the creator owns. */
-export function salesWhere(f: SalesFilter): Prisma.PaymentWhereInput {
+/** The statuses a filter asks for: its `status`, or both. */
+export function saleStatuses(f: { status?: SaleStatus }): SaleStatus[] {
+  return f.status ? [f.status] : [...SALE_STATUSES];
+}
+
+/**
+ * The Prisma `where` of a parsed filter for one status: such payments on links the creator owns.
+ * One status at a time keeps every query on one range of the `(status, settledAt, …)` index.
+ */
+export function salesWhere(f: SalesFilter, status: SaleStatus): Prisma.PaymentWhereInput {
   return {
-    status: "settled",
+    status,
     link: { ownerId: f.ownerId },
     ...(f.linkId ? { linkId: f.linkId } : {}),
     ...(f.network ? { network: f.network } : {}),

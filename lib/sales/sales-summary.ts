@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { rangeCheck, salesFilterFields, salesWhere } from "@/lib/sales/filter";
+import { rangeCheck, saleStatuses, salesFilterFields, salesWhere } from "@/lib/sales/filter";
 
 /** Days in the revenue chart (today included). */
 export const SUMMARY_DAYS = 30;
@@ -25,8 +25,12 @@ export const timeZoneField = z.preprocess(
 export const salesSummaryInput = rangeCheck(z.object({ ownerId: z.string().min(1), ...salesFilterFields, tz: timeZoneField }));
 export type SalesSummaryInput = z.input<typeof salesSummaryInput>;
 
-/** One day of the chart: `date` is `YYYY-MM-DD` in the requested time zone, `revenue` atomic units. */
-export type DayBucket = { date: string; count: number; revenue: string };
+/**
+ * One day of the chart: `date` is `YYYY-MM-DD` in the requested time zone; `count` / `revenue` the
+ * sales made that day (refunded later or not), `refunds` / `refunded` the refunds made that day
+ * (count, atomic units sent back). Amounts are atomic units.
+ */
+export type DayBucket = { date: string; count: number; revenue: string; refunds: number; refunded: string };
 
 /** `YYYY-MM-DD` of an instant in a time zone. */
 function dayKey(at: Date, tz: string): string {
@@ -40,17 +44,20 @@ function lastDays(today: string, n: number): string[] {
 }
 
 /**
- * Totals and the revenue-over-time series of the creator's sales.
- * - `totals` `{count, revenue}`: every settled payment matching the filter (link, network, range);
+ * Totals and the revenue-over-time series of the creator's sales, refunds shown apart (as payment
+ * dashboards do: a sale counts on the day it was made, its refund on the day it was made):
+ * - `totals` `{count, revenue, refunds, refunded, net}`: sales settled in the filter (link,
+ *   network, range; refunded later or not), refunds made in the range, `net` = revenue − refunded;
  * - `days`: the last 30 calendar days in `tz` (oldest first, empty days included) for the link and
  *   network filter — the chart always shows the last 30 days, whatever the range;
- * - `last30` `{count, revenue}`: the sum of `days`.
- * Amounts are atomic units as decimal strings (exact; sums are computed by PostgreSQL on BIGINT).
+ * - `last30`: the same totals over `days`.
+ * A `status` filter narrows the sales counted (`refunded`: only sales refunded since). Amounts are
+ * atomic units as decimal strings (exact; sums are computed by PostgreSQL on BIGINT).
  * @throws ZodError (→ 400 `invalid_request`) on a bad filter or time zone.
  */
 export async function salesSummary(input: SalesSummaryInput): Promise<SalesSummary> {
   const parsed = salesSummaryInput.parse(input);
-  const key = JSON.stringify([parsed.linkId, parsed.network, parsed.from, parsed.to, parsed.tz, dayKey(new Date(), parsed.tz)]);
+  const key = JSON.stringify([parsed.status, parsed.linkId, parsed.network, parsed.from, parsed.to, parsed.tz, dayKey(new Date(), parsed.tz)]);
   const owner = summaryCache.get(parsed.ownerId);
   const hit = owner?.get(key);
   if (hit && Date.now() - hit.at < SUMMARY_CACHE_MS) return hit.value;
@@ -75,43 +82,80 @@ export function forgetSalesSummary(ownerId?: string): void {
   else summaryCache.delete(ownerId);
 }
 
+/** Totals of sales and refunds, with `net` = revenue − refunded (atomic units as strings). */
+function totalsOf(count: number, revenue: bigint, refunds: number, refunded: bigint) {
+  return { count, revenue: revenue.toString(), refunds, refunded: refunded.toString(), net: (revenue - refunded).toString() };
+}
+
 async function computeSummary(parsed: z.output<typeof salesSummaryInput>) {
   const { tz, ...filter } = parsed;
   const prisma = await db();
-  const totals = await prisma.payment.aggregate({
-    where: salesWhere(filter),
-    _count: { _all: true },
-    _sum: { amount: true },
-  });
+  const statuses = saleStatuses(filter);
+  const refundedIn =
+    filter.from || filter.to
+      ? { refundedAt: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lt: new Date(filter.to) } : {}) } }
+      : {};
+  const [sold, refundTotals] = await Promise.all([
+    Promise.all(
+      statuses.map((status) => prisma.payment.aggregate({ where: salesWhere(filter, status), _count: { _all: true }, _sum: { amount: true } })),
+    ),
+    prisma.payment.aggregate({
+      where: { ...salesWhere({ ...filter, from: undefined, to: undefined }, "refunded"), ...refundedIn },
+      _count: { _all: true },
+      _sum: { refundAmount: true },
+    }),
+  ]);
 
-  // Day buckets in the creator's time zone. `settledAt` is a UTC TIMESTAMP without zone.
+  // Day buckets in the creator's time zone. `settledAt` / `refundedAt` are UTC TIMESTAMPs without zone.
   // 31 days back covers any zone offset; buckets outside the 30 calendar days are dropped below.
-  const conditions = [
-    Prisma.sql`l."ownerId" = ${filter.ownerId}`,
-    Prisma.sql`p."status" = 'settled'`,
-    Prisma.sql`p."settledAt" >= (now() AT TIME ZONE 'UTC') - interval '31 days'`,
-  ];
+  const conditions = [Prisma.sql`l."ownerId" = ${filter.ownerId}`];
   if (filter.linkId) conditions.push(Prisma.sql`p."linkId" = ${filter.linkId}`);
   if (filter.network) conditions.push(Prisma.sql`p."network" = ${filter.network}`);
-  const rows = await prisma.$queryRaw<{ day: string; count: number; revenue: string }[]>`
-    SELECT to_char((p."settledAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day,
-           count(*)::int AS count,
-           sum(p."amount")::text AS revenue
-    FROM "Payment" p JOIN "PaymentLink" l ON l."id" = p."linkId"
-    WHERE ${Prisma.join(conditions, " AND ")}
-    GROUP BY 1`;
-  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const since = Prisma.sql`(now() AT TIME ZONE 'UTC') - interval '31 days'`;
+  const [salesRows, refundRows] = await Promise.all([
+    prisma.$queryRaw<{ day: string; count: number; revenue: string }[]>`
+      SELECT to_char((p."settledAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day,
+             count(*)::int AS count,
+             sum(p."amount")::text AS revenue
+      FROM "Payment" p JOIN "PaymentLink" l ON l."id" = p."linkId"
+      WHERE ${Prisma.join(conditions, " AND ")}
+        AND p."status"::text IN (${Prisma.join(statuses)}) AND p."settledAt" >= ${since}
+      GROUP BY 1`,
+    prisma.$queryRaw<{ day: string; count: number; refunded: string }[]>`
+      SELECT to_char((p."refundedAt" AT TIME ZONE 'UTC') AT TIME ZONE ${tz}, 'YYYY-MM-DD') AS day,
+             count(*)::int AS count,
+             sum(p."refundAmount")::text AS refunded
+      FROM "Payment" p JOIN "PaymentLink" l ON l."id" = p."linkId"
+      WHERE ${Prisma.join(conditions, " AND ")} AND p."status" = 'refunded' AND p."refundedAt" >= ${since}
+      GROUP BY 1`,
+  ]);
+  const salesByDay = new Map(salesRows.map((r) => [r.day, r]));
+  const refundsByDay = new Map(refundRows.map((r) => [r.day, r]));
   const days: DayBucket[] = lastDays(dayKey(new Date(), tz), SUMMARY_DAYS).map((date) => {
-    const r = byDay.get(date);
-    return { date, count: r ? Number(r.count) : 0, revenue: r ? BigInt(r.revenue).toString() : "0" };
+    const sale = salesByDay.get(date);
+    const refund = refundsByDay.get(date);
+    return {
+      date,
+      count: sale ? Number(sale.count) : 0,
+      revenue: sale ? BigInt(sale.revenue).toString() : "0",
+      refunds: refund ? Number(refund.count) : 0,
+      refunded: refund ? BigInt(refund.refunded).toString() : "0",
+    };
   });
-  const last30 = days.reduce((acc, d) => ({ count: acc.count + d.count, revenue: acc.revenue + BigInt(d.revenue) }), {
-    count: 0,
-    revenue: 0n,
-  });
+  const sum = (pick: (d: DayBucket) => bigint) => days.reduce((n, d) => n + pick(d), 0n);
   return {
-    totals: { count: totals._count._all, revenue: (totals._sum.amount ?? 0n).toString() },
-    last30: { count: last30.count, revenue: last30.revenue.toString() },
+    totals: totalsOf(
+      sold.reduce((n, t) => n + t._count._all, 0),
+      sold.reduce((n, t) => n + (t._sum.amount ?? 0n), 0n),
+      refundTotals._count._all,
+      refundTotals._sum.refundAmount ?? 0n,
+    ),
+    last30: totalsOf(
+      days.reduce((n, d) => n + d.count, 0),
+      sum((d) => BigInt(d.revenue)),
+      days.reduce((n, d) => n + d.refunds, 0),
+      sum((d) => BigInt(d.refunded)),
+    ),
     days,
     tz,
   };

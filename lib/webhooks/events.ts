@@ -37,7 +37,11 @@ function renderLink(link: Row): Row {
 function renderData(data: unknown): unknown {
   if (!data || typeof data !== "object") return data;
   const out: Row = { ...(data as Row) };
-  if (out.sale && typeof out.sale === "object") out.sale = { ...(out.sale as Row), ...amountFields(out.sale as Row) };
+  if (out.sale && typeof out.sale === "object") {
+    const sale = out.sale as Row;
+    const refund = sale.refund && typeof sale.refund === "object" ? { refund: { ...(sale.refund as Row), ...amountFields({ ...(sale.refund as Row), network: sale.network }) } } : {};
+    out.sale = { ...sale, ...amountFields(sale), ...refund };
+  }
   if (out.link && typeof out.link === "object") out.link = renderLink(out.link as Row);
   return out;
 }
