@@ -5,11 +5,23 @@ export const USDC_DECIMALS = 6;
 
 const DECIMAL_RE = /^(0|[1-9]\d*)(\.\d+)?$/;
 
-export type PriceParseError = "format" | "too_many_decimals" | "not_positive";
+export type PriceParseError = "format" | "too_many_decimals" | "not_positive" | "too_large";
+
+/** The largest amount a price column holds: PostgreSQL BIGINT, 2^63 − 1 atomic units. */
+export const MAX_ATOMIC_AMOUNT = 2n ** 63n - 1n;
+
+/** What to tell a person who typed a price that {@link parsePrice} refused (API and dashboard alike). */
+export const PRICE_ERRORS: Record<PriceParseError, string> = {
+  format: "Enter the price as a decimal number of USDC, like 5 or 0.25 (no thousands separators).",
+  too_many_decimals: "USDC has 6 decimals: use at most 6 digits after the point.",
+  not_positive: "The price must be greater than 0.",
+  too_large: "The price is too large: at most 9,223,372,036,854.775807 USDC.",
+};
 
 /**
  * Parses a human USDC price ("0.01") into atomic units (10000n) with viem's `parseUnits`.
- * Returns an error kind instead of rounding: more than 6 decimals is rejected, not truncated.
+ * Returns an error kind instead of rounding: more than 6 decimals is rejected, not truncated, and an
+ * amount that does not fit the database column is refused.
  */
 export function parsePrice(input: string): { ok: true; amount: bigint } | { ok: false; error: PriceParseError } {
   const value = input.trim();
@@ -18,6 +30,7 @@ export function parsePrice(input: string): { ok: true; amount: bigint } | { ok: 
   if (fraction.length > USDC_DECIMALS) return { ok: false, error: "too_many_decimals" };
   const amount = parseUnits(value, USDC_DECIMALS);
   if (amount <= 0n) return { ok: false, error: "not_positive" };
+  if (amount > MAX_ATOMIC_AMOUNT) return { ok: false, error: "too_large" };
   return { ok: true, amount };
 }
 

@@ -20,7 +20,7 @@ import { LinkUrlField } from "@/components/dashboard/links/share";
 import { keys, useObjects, useSettings } from "@/components/dashboard/queries";
 import { PageHeader } from "@/components/dashboard/shell";
 import type { LinkItem, ObjectItem } from "@/components/dashboard/types";
-import { parsePrice, USDC_DECIMALS } from "@/lib/money";
+import { parsePrice, PRICE_ERRORS, USDC_DECIMALS } from "@/lib/money";
 
 const EXPIRY_PRESETS = [
   { value: "1h", label: "1 hour", seconds: 3600 },
@@ -40,11 +40,6 @@ const ACCESS_OPTIONS = [
 
 const MAX_EXPIRY_MS = 365 * 86400 * 1000;
 
-const PRICE_ERRORS = {
-  format: "Enter a decimal number of USDC, like 5 or 0.25.",
-  too_many_decimals: "USDC has 6 decimals: use at most 6 digits after the point.",
-  not_positive: "The price must be greater than 0.",
-} as const;
 
 /** `YYYY-MM-DDTHH:mm` in local time, for `<input type="datetime-local">`. */
 function toLocalInput(date: Date): string {
