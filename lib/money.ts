@@ -21,12 +21,7 @@ export function parsePrice(input: string): { ok: true; amount: bigint } | { ok: 
   return { ok: true, amount };
 }
 
-/** Atomic units → decimal string ("10000" → "0.01"), exact, for the UI and API edge. */
+/** Atomic units → decimal string ("10000" → "0.01"), exact, for the API edge (display: lib/format.ts). */
 export function formatAmount(amount: bigint, decimals: number = USDC_DECIMALS): string {
   return formatUnits(amount, decimals);
-}
-
-/** Atomic units → "0.01 USDC" for display. */
-export function formatUsdc(amount: bigint): string {
-  return `${formatAmount(amount)} USDC`;
 }

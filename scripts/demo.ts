@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/core/http";
 import { wrapFetchWithPayment } from "@x402/fetch";
-import { formatUnits, type Address } from "viem";
+import type { Address } from "viem";
+import { formatUsdc } from "../lib/format";
 import { createApiKey, hardhat, payer, signIn, usdcBalance } from "./lib/agent";
 import { loadDotenv } from "./lib/load-env";
 
@@ -19,7 +20,6 @@ const chain = JSON.parse(readFileSync(path.join(dataDir, "chain.json"), "utf8"))
 const network = `eip155:${chain.chainId}`;
 const creator = hardhat(0);
 const buyer = hardhat(1);
-const usdc = (n: bigint) => `${formatUnits(n, 6)} USDC`;
 
 function fail(message: string): never {
   console.error(`\n✗ ${message}`);
@@ -50,7 +50,7 @@ const created = await fetch(`${baseUrl}/api/links`, {
 });
 if (created.status !== 201) fail(`link creation failed: ${created.status} ${await created.text()}`);
 const link = (await created.json()) as { url: string; amount: string };
-console.log(`3. Created a payment link: ${link.url} (${usdc(BigInt(link.amount))})`);
+console.log(`3. Created a payment link: ${link.url} (${formatUsdc(link.amount)})`);
 
 const challenge = await fetch(link.url);
 if (challenge.status !== 402) fail(`expected 402, got ${challenge.status}`);
@@ -70,7 +70,7 @@ console.log(JSON.stringify(settlement, null, 2));
 const sameBytes = Buffer.compare(Buffer.from(body), Buffer.from(sample)) === 0;
 const price = BigInt(link.amount);
 console.log(`6. Bytes match the upload: ${sameBytes ? "yes" : "NO"}`);
-console.log(`   buyer ${usdc(before.buyer)} → ${usdc(after.buyer)}; payee ${usdc(before.payee)} → ${usdc(after.payee)}`);
+console.log(`   buyer ${formatUsdc(before.buyer)} → ${formatUsdc(after.buyer)}; payee ${formatUsdc(before.payee)} → ${formatUsdc(after.payee)}`);
 if (!sameBytes) fail("the delivered bytes differ from the upload");
 if (before.buyer - after.buyer !== price || after.payee - before.payee !== price) fail("balances did not move by exactly the price");
 console.log(`\n✓ Settled on chain ${network}: transaction ${settlement.transaction}`);

@@ -8,7 +8,7 @@ import { EmptyState, ErrorState } from "@/components/ui/empty-state";
 import { CheckIcon, PlusIcon, ReceiptIcon, UploadIcon } from "@/components/ui/icons";
 import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/components/dashboard/api";
-import { formatMoney } from "@/components/dashboard/format";
+import { formatMoney } from "@/lib/format";
 import { useLinks, useObjects, useSales } from "@/components/dashboard/queries";
 import { RevenueChart } from "@/components/dashboard/revenue-chart";
 import { SalesTable } from "@/components/dashboard/sales/sales-page";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { formatDay, formatMoney } from "@/components/dashboard/format";
+import { formatDay, formatMoney } from "@/lib/format";
 import type { SalesResponse } from "@/components/dashboard/types";
 
 type Day = SalesResponse["days"][number];

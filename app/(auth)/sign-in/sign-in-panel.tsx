@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { AlertIcon, ChevronRightIcon, LogoMark, SpinnerIcon, WalletIcon } from "@/components/ui/icons";
 import { ThemeToggle } from "@/components/ui/theme-toggle";
-import { shortAddress } from "@/components/dashboard/format";
+import { shortAddress } from "@/lib/format";
 
 type Step =
   | { kind: "idle" }

@@ -12,7 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { ApiError, errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";
-import { formatBytes, formatDateTime, formatDuration, formatMoney, formatRelative, shortAddress, shortId } from "@/components/dashboard/format";
+import { formatBytes, formatDateTime, formatDuration, formatMoney, formatTimeAgo, formatTimeLeft, shortAddress, shortId } from "@/lib/format";
 import { LinkUrlField, RevokeDialog, ShareDialog } from "@/components/dashboard/links/share";
 import { canRevoke, LinkStatusBadge } from "@/components/dashboard/links/status";
 import { useLink } from "@/components/dashboard/queries";
@@ -93,8 +93,8 @@ export function LinkDetailPage({ id }: { id: string }) {
         <Stat label="Price" value={formatMoney(l.amount)} unit="USDC" />
         <Stat
           label={l.status === "expired" ? "Expired" : "Expires"}
-          value={formatRelative(l.expiresAt)}
-          title={formatDateTime(l.expiresAt, true)}
+          value={new Date(l.expiresAt).getTime() > Date.now() ? formatTimeLeft(l.expiresAt) : formatTimeAgo(l.expiresAt)}
+          title={formatDateTime(l.expiresAt)}
         />
       </div>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
@@ -153,11 +153,11 @@ function Settings({ link: l }: { link: LinkDetail }) {
         <CopyButton value={l.payTo} label="Copy payee address" />
       </span>,
     ],
-    ["Expires", formatDateTime(l.expiresAt, true)],
+    ["Expires", formatDateTime(l.expiresAt)],
     ["Purchases", l.maxPurchases === null ? `${l.purchaseCount} (no limit)` : `${l.purchaseCount} of ${l.maxPurchases}`],
     ["Access after purchase", formatDuration(l.accessSeconds)],
-    ["Created", formatDateTime(l.createdAt, true)],
-    ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt, true)]] as [string, React.ReactNode][]) : []),
+    ["Created", formatDateTime(l.createdAt)],
+    ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt)]] as [string, React.ReactNode][]) : []),
   ];
   return (
     <Card className="self-start">
@@ -211,8 +211,8 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
               <TR key={s.id} data-testid="link-sale-row">
                 <TD className="whitespace-nowrap">
                   {s.settledAt ? (
-                    <time dateTime={s.settledAt} title={formatDateTime(s.settledAt, true)}>
-                      {formatRelative(s.settledAt)}
+                    <time dateTime={s.settledAt} title={formatDateTime(s.settledAt)}>
+                      {formatTimeAgo(s.settledAt)}
                     </time>
                   ) : (
                     "—"

@@ -13,7 +13,7 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";
-import { formatMoney, shortAddress } from "@/components/dashboard/format";
+import { formatMoney, shortAddress } from "@/lib/format";
 import { RevokeDialog, ShareDialog } from "@/components/dashboard/links/share";
 import { canRevoke, LinkStatusBadge, STATUS_LABEL } from "@/components/dashboard/links/status";
 import { Pager, useCursorPages } from "@/components/dashboard/pager";

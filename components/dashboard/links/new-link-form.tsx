@@ -15,7 +15,7 @@ import { QrCode } from "@/components/ui/qr-code";
 import { Skeleton } from "@/components/ui/skeleton";
 import { api, ApiError, errorMessage } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
-import { formatBytes, formatDateTime, formatMoney, shortAddress } from "@/components/dashboard/format";
+import { formatBytes, formatDateTime, formatMoney, shortAddress } from "@/lib/format";
 import { LinkUrlField } from "@/components/dashboard/links/share";
 import { keys, useObjects, useSettings } from "@/components/dashboard/queries";
 import { PageHeader } from "@/components/dashboard/shell";
@@ -395,7 +395,7 @@ export function NewLinkForm() {
                   </p>
                 )}
                 <p className="mt-2 text-xs text-zinc-500" data-testid="expiry-preview">
-                  {expiresAt && !Number.isNaN(expiresAt.getTime()) ? `Expires ${formatDateTime(expiresAt, true)}` : "\u00a0"}
+                  {expiresAt && !Number.isNaN(expiresAt.getTime()) ? `Expires ${formatDateTime(expiresAt)}` : "\u00a0"}
                 </p>
               </fieldset>
               <div className="grid gap-5 sm:grid-cols-2">

@@ -12,7 +12,7 @@ import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { errorMessage, qs } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
-import { formatDateTime, formatMoney, formatRelative, shortAddress } from "@/components/dashboard/format";
+import { formatDateTime, formatMoney, formatTimeAgo, shortAddress } from "@/lib/format";
 import { TxLink } from "@/components/dashboard/links/link-detail";
 import { Pager, useCursorPages } from "@/components/dashboard/pager";
 import { useLinks, useSales, type SalesFilterParams } from "@/components/dashboard/queries";
@@ -186,8 +186,8 @@ export function SalesTable({ sales, compact }: { sales: SaleItem[]; compact?: bo
         {sales.map((s) => (
           <TR key={s.id} data-testid="sale-row">
             <TD className="whitespace-nowrap">
-              <time dateTime={s.settledAt} title={formatDateTime(s.settledAt, true)}>
-                {formatRelative(s.settledAt)}
+              <time dateTime={s.settledAt} title={formatDateTime(s.settledAt)}>
+                {formatTimeAgo(s.settledAt)}
               </time>
             </TD>
             <TD className="max-w-48">

@@ -16,7 +16,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { api, ApiError, errorMessage } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
-import { formatDateTime, formatRelative } from "@/components/dashboard/format";
+import { formatDateTime, formatTimeAgo } from "@/lib/format";
 import { keys, useApiKeys, useSettings } from "@/components/dashboard/queries";
 import { AddressAvatar, PageHeader } from "@/components/dashboard/shell";
 import type { ApiKeyItem, CreatedKey, SettingsData } from "@/components/dashboard/types";
@@ -206,12 +206,12 @@ function ApiKeys() {
                   <code className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{k.prefix}…</code>
                 </TD>
                 <TD className="hidden whitespace-nowrap text-zinc-600 sm:table-cell dark:text-zinc-400">
-                  <time dateTime={k.createdAt} title={formatDateTime(k.createdAt, true)}>
-                    {formatRelative(k.createdAt)}
+                  <time dateTime={k.createdAt} title={formatDateTime(k.createdAt)}>
+                    {formatTimeAgo(k.createdAt)}
                   </time>
                 </TD>
                 <TD className="hidden whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
-                  {k.lastUsedAt ? formatRelative(k.lastUsedAt) : "Never"}
+                  {k.lastUsedAt ? formatTimeAgo(k.lastUsedAt) : "Never"}
                 </TD>
                 <TD className="text-right">
                   {k.revokedAt ? (
