@@ -42,6 +42,10 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
 
   const start = useCallback(
     (file: File, key: number) => {
+      if (file.size === 0) {
+        update(key, { status: "error", error: "Empty file (0 bytes): there is nothing to sell, so it was not uploaded." });
+        return;
+      }
       if (file.size > maxBytes) {
         update(key, {
           status: "error",
