@@ -29,7 +29,7 @@ export default async function SignInPage({ searchParams }: Props) {
   const local = networks.find((n) => n.local && n.rpcUrl);
   const initialState = cookieToInitialState(wagmiConfig(networks), (await headers()).get("cookie"));
   return (
-    <div className="grid min-h-dvh lg:grid-cols-[1fr_minmax(0,34rem)]">
+    <div className="grid min-h-dvh grid-cols-1 lg:grid-cols-[1fr_minmax(0,34rem)]">
       <aside className="relative hidden overflow-hidden bg-zinc-950 p-12 text-white lg:flex lg:flex-col">
         <div
           aria-hidden="true"

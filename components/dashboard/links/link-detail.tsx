@@ -70,9 +70,11 @@ export function LinkDetailPage({ id }: { id: string }) {
         description={<LinkStatusBadge link={l} />}
         actions={
           <>
-            <Button onClick={() => setSharing(true)}>
-              <QrIcon /> QR code
-            </Button>
+            {l.status !== "revoked" && (
+              <Button onClick={() => setSharing(true)}>
+                <QrIcon /> QR code
+              </Button>
+            )}
             <a href={l.payUrl} target="_blank" rel="noreferrer" className={buttonClass("secondary")}>
               <ExternalIcon /> Pay page
             </a>
@@ -97,7 +99,7 @@ export function LinkDetailPage({ id }: { id: string }) {
           title={formatDateTime(l.expiresAt)}
         />
       </div>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-6">
           <SalesCard link={l} />
           <X402Card link={l} />
@@ -218,7 +220,7 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
                     "—"
                   )}
                 </TD>
-                <TD>
+                <TD className="max-sm:flex-1">
                   <code className="font-mono text-xs" title={s.payer}>
                     {shortAddress(s.payer)}
                   </code>
@@ -292,7 +294,12 @@ function X402Card({ link: l }: { link: LinkDetail }) {
         </div>
         {text ? (
           <div className="relative">
-            <pre className="max-h-96 overflow-auto rounded-lg bg-zinc-950 p-4 font-mono text-xs leading-relaxed text-zinc-100 dark:ring-1 dark:ring-zinc-800" data-testid="x402-json">
+            <pre
+              tabIndex={0}
+              aria-label={`x402 ${tab} challenge (JSON)`}
+              className="max-h-96 overflow-auto rounded-lg bg-zinc-950 p-4 font-mono text-xs leading-relaxed text-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:ring-1 dark:ring-zinc-800"
+              data-testid="x402-json"
+            >
               {text}
             </pre>
             <div className="absolute right-2 top-2">

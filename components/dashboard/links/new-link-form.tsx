@@ -222,7 +222,7 @@ export function NewLinkForm() {
   return (
     <>
       <PageHeader title="New link" description="Set the price and terms. You can revoke the link at any time." back={back} />
-      <form ref={formRef} onSubmit={submit} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <form ref={formRef} onSubmit={submit} noValidate className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           {errors.form && (
             <div role="alert" className="flex gap-2 rounded-xl border border-red-200 bg-red-50 p-3 text-sm text-red-700 dark:border-red-900/60 dark:bg-red-950/30 dark:text-red-400">
@@ -472,7 +472,7 @@ function Created({ link, onAnother }: { link: LinkItem; onAnother: () => void })
     <>
       <PageHeader title="Your link is live" description={`${link.title ?? link.object.name} · ${formatMoney(link.amount)} USDC`} />
       <Card className="overflow-hidden">
-        <div className="grid gap-6 p-5 sm:p-6 md:grid-cols-[auto_minmax(0,1fr)] md:items-center">
+        <div className="grid grid-cols-1 gap-6 p-5 sm:p-6 md:grid-cols-[auto_minmax(0,1fr)] md:items-center">
           <div className="flex justify-center">
             <QrCode value={link.url} size={176} downloadName={`vend-${link.slug.slice(0, 8)}`} />
           </div>

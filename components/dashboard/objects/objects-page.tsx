@@ -117,7 +117,7 @@ export function ObjectsPage({ maxUploadBytes }: { maxUploadBytes: number }) {
               <TBody>
                 {list.map((o) => (
                   <TR key={o.id} data-testid="object-row">
-                    <TD className="max-w-0 w-full sm:w-auto sm:max-w-xs">
+                    <TD className="flex-1 basis-40 sm:w-auto sm:max-w-xs">
                       <div className="flex items-center gap-3">
                         <span className="hidden h-8 w-8 flex-none items-center justify-center rounded-lg bg-zinc-100 text-zinc-500 sm:flex dark:bg-zinc-800 dark:text-zinc-400">
                           <FileIcon />
