@@ -9,7 +9,14 @@ export const metadata: Metadata = {
   description: "Sell access to private files over x402: expiring, USDC-priced payment links for people and agents.",
 };
 
-export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#09090b" },
+  ],
+};
 
 /**
  * Applies the saved theme (`vend-theme`: light | dark, else the system preference) before the first
