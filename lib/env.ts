@@ -58,6 +58,12 @@ const schema = z.object({
    * APP_URL itself is such an address (a local deployment).
    */
   WEBHOOK_ALLOW_PRIVATE_URLS: z.stringbool().optional(),
+  /** Purchases (requests carrying a payment) per client IP per minute, across instances; 0 = off. */
+  RATE_LIMIT_PURCHASES_PER_IP: z.coerce.number().int().min(0).default(600),
+  /** Purchases per payer address per minute, across instances; 0 = off. */
+  RATE_LIMIT_PURCHASES_PER_PAYER: z.coerce.number().int().min(0).default(120),
+  /** SIWE nonces (`GET /api/auth/nonce`) per client IP per minute, across instances; 0 = off. */
+  RATE_LIMIT_NONCES_PER_IP: z.coerce.number().int().min(0).default(60),
 });
 
 export type Env = z.infer<typeof schema> & {

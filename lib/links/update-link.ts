@@ -59,8 +59,8 @@ export type UpdateLinkInput = z.input<typeof updateLinkInput>;
 /**
  * Edits one of the creator's links: title, description, expiry (extend or shorten, at most 365
  * days away), max purchases (null = no limit; never below the purchases made, checked in the same
- * UPDATE so a concurrent sale cannot slip under it) and the access window (for purchases from now
- * on). Price, payee, token, networks and file cannot change.
+ * UPDATE so a concurrent sale cannot slip under it) and the access window (every buyer's window
+ * runs from their own purchase: see `accessEnds`). Price, payee, token, networks and file cannot change.
  *
  * The change is visible at once: the version of the link is bumped in the same statement (instances
  * holding a loaded copy check it, see `loadLinkForSale`) and this process forgets its copy. Lowering

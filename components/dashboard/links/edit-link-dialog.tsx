@@ -7,10 +7,10 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { api, ApiError, errorMessage } from "@/components/dashboard/api";
-import { formatDuration } from "@/components/dashboard/format";
 import { ACCESS_OPTIONS, MAX_EXPIRY_MS, toLocalInput } from "@/components/dashboard/links/new-link-form";
 import { keys } from "@/components/dashboard/queries";
 import type { LinkDetail, LinkItem } from "@/components/dashboard/types";
+import { formatDuration } from "@/lib/format";
 
 type Errors = Partial<Record<"title" | "description" | "expiresAt" | "maxPurchases" | "accessSeconds" | "form", string>>;
 
@@ -150,7 +150,7 @@ function EditForm({ link, onClose }: { link: LinkDetail; onClose: () => void }) 
                 />
               )}
             </Field>
-            <Field label="Access after purchase" hint="For purchases from now on." error={errors.accessSeconds}>
+            <Field label="Access after purchase" hint="For every buyer, counted from their purchase." error={errors.accessSeconds}>
               {(c) => (
                 <Select {...c} value={accessSeconds} onChange={(e) => { setAccessSeconds(Number(e.target.value)); clear("accessSeconds"); }}>
                   {accessOptions.map((o) => (

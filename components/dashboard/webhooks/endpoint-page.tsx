@@ -16,7 +16,6 @@ import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { api, ApiError, errorMessage } from "@/components/dashboard/api";
-import { formatDateTime, formatRelative, shortId } from "@/components/dashboard/format";
 import { Pager, useCursorPages } from "@/components/dashboard/pager";
 import { PageHeader } from "@/components/dashboard/shell";
 import { EndpointFormDialog } from "@/components/dashboard/webhooks/endpoint-form";
@@ -31,6 +30,7 @@ import {
   type EndpointWithSecret,
 } from "@/components/dashboard/webhooks/queries";
 import { SecretDialog } from "@/components/dashboard/webhooks/secret-dialog";
+import { formatDateTime, formatTimeAgo, formatTimeLeft, shortId } from "@/lib/format";
 
 const back = (
   <Link href="/dashboard/settings" className="mb-3 inline-flex items-center gap-1 text-sm text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100">
@@ -139,10 +139,10 @@ function Loaded({ endpoint: e }: { endpoint: EndpointDetailItem }) {
             </Row>
             {e.previousSecretExpiresAt && (
               <Row label="Previous secret">
-                <span title={formatDateTime(e.previousSecretExpiresAt, true)}>signs until {formatRelative(e.previousSecretExpiresAt)}</span>
+                <span title={formatDateTime(e.previousSecretExpiresAt)}>signs for {formatTimeLeft(e.previousSecretExpiresAt).replace(/ left$/, "")} more</span>
               </Row>
             )}
-            <Row label="Created">{formatDateTime(e.createdAt, true)}</Row>
+            <Row label="Created">{formatDateTime(e.createdAt)}</Row>
           </dl>
           <div className="border-t border-zinc-200 p-4 sm:px-5 dark:border-zinc-800">
             <Button size="sm" className="w-full" onClick={() => setRotating(true)}>
@@ -322,12 +322,14 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
                     <TD className="hidden tabular-nums sm:table-cell">
                       {d.attempts}
                       {d.nextAttemptAt && d.attempts > 0 && (
-                        <span className="block text-xs text-zinc-500">next {formatRelative(d.nextAttemptAt)}</span>
+                        <span className="block text-xs text-zinc-500" title={formatDateTime(d.nextAttemptAt)}>
+                          retry: {formatTimeLeft(d.nextAttemptAt)}
+                        </span>
                       )}
                     </TD>
                     <TD className="hidden whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
-                      <time dateTime={d.createdAt} title={formatDateTime(d.createdAt, true)}>
-                        {formatRelative(d.createdAt)}
+                      <time dateTime={d.createdAt} title={formatDateTime(d.createdAt)}>
+                        {formatTimeAgo(d.createdAt)}
                       </time>
                     </TD>
                   </TR>
