@@ -13,7 +13,7 @@ import { publicClient } from "@/lib/chain";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { formatAmount } from "@/lib/money";
+import { formatUsdc } from "@/lib/format";
 import { getNetwork, type NetworkConfig } from "@/lib/networks";
 import { ownedSale } from "@/lib/sales/get-sale";
 import { saleJson } from "@/lib/sales/sale-json";
@@ -81,7 +81,7 @@ async function verifyRefund(network: NetworkConfig, hash: Hash, sale: { asset: s
   if (sent < sale.amount) {
     throw new AppError(
       "refund_not_verified",
-      `Transaction ${short(hash)} sends ${formatAmount(sent, network.decimals)} USDC back; the sale was ${formatAmount(sale.amount, network.decimals)} USDC. Refund at least the amount paid.`,
+      `Transaction ${short(hash)} sends ${formatUsdc(sent, network.decimals)} back; the sale was ${formatUsdc(sale.amount, network.decimals)}. Refund at least the amount paid.`,
     );
   }
   return sent;

@@ -25,7 +25,7 @@ describe("sales", () => {
   it("pages newest first with an opaque cursor, with exact totals", async () => {
     const first = await (await api.call("GET", `/api/sales?limit=2&linkId=${linkId}`)).json();
     expect(first.sales).toHaveLength(2);
-    expect(first.totals).toEqual({ count: 3, revenue: "4500000" });
+    expect(first.totals).toEqual({ count: 3, revenue: "4500000", refunds: 0, refunded: "0", net: "4500000" });
     expect(first.sales.map((s: { payer: string }) => s.payer)).toEqual([hardhat(9).address, hardhat(8).address]);
     const second = await (await api.call("GET", `/api/sales?limit=2&linkId=${linkId}&cursor=${first.nextCursor}`)).json();
     expect(second.sales.map((s: { payer: string }) => s.payer)).toEqual([hardhat(7).address]);
