@@ -12,14 +12,16 @@ const PAD_TOP = 8;
 const PAD_BOTTOM = 22;
 
 /**
- * Revenue per day as an SVG bar chart (no chart library). Heights are ratios of BigInt atomic
- * amounts; every label is formatted from atomic units. Hover a bar, or focus the chart and use the
- * arrow keys (Home, End), for its day; screen readers get the same data as a table.
+ * Revenue per day as an SVG bar chart (no chart library), refunds as a red bar beside the day's
+ * sales (on the day they were made). Heights are ratios of BigInt atomic amounts; every label is
+ * formatted from atomic units. Hover a bar, or focus the chart and use the arrow keys (Home, End),
+ * for its day; screen readers get the same data as a table.
  */
 export function RevenueChart({ days }: { days: Day[] }) {
   const [active, setActive] = useState<number | null>(null);
-  const max = days.reduce((m, d) => (BigInt(d.revenue) > m ? BigInt(d.revenue) : m), 0n);
+  const max = days.reduce((m, d) => [BigInt(d.revenue), BigInt(d.refunded)].reduce((a, b) => (b > a ? b : a), m), 0n);
   const total = days.reduce((s, d) => s + BigInt(d.revenue), 0n);
+  const refunded = days.reduce((s, d) => s + BigInt(d.refunded), 0n);
   const count = days.reduce((s, d) => s + d.count, 0);
   const slot = W / Math.max(days.length, 1);
   const barW = Math.max(2, slot * 0.62);
@@ -44,8 +46,13 @@ export function RevenueChart({ days }: { days: Day[] }) {
             {formatMoney(shown ? shown.revenue : total)} <span className="text-sm font-normal text-zinc-500">USDC</span>
           </p>
         </div>
-        <p className="text-sm tabular-nums text-zinc-500">
+        <p className="text-right text-sm tabular-nums text-zinc-500">
           {shown ? shown.count : count} sale{(shown ? shown.count : count) === 1 ? "" : "s"}
+          {(shown ? BigInt(shown.refunded) : refunded) > 0n && (
+            <span className="block text-red-600 dark:text-red-400" data-testid="chart-refunded">
+              −{formatMoney(shown ? shown.refunded : refunded)} USDC refunded
+            </span>
+          )}
         </p>
       </div>
       <svg
@@ -80,11 +87,21 @@ export function RevenueChart({ days }: { days: Day[] }) {
               <rect
                 x={x}
                 y={PAD_TOP + plotH - Math.max(h, d.count ? 2 : 0)}
-                width={barW}
+                width={d.refunds > 0 ? barW * 0.52 : barW}
                 height={Math.max(h, d.count ? 2 : 0)}
                 rx={2}
                 className={active === i ? "fill-indigo-600 dark:fill-indigo-400" : "fill-indigo-500/80 dark:fill-indigo-500/70"}
               />
+              {d.refunds > 0 && (
+                <rect
+                  x={x + barW * 0.56}
+                  y={PAD_TOP + plotH - Math.max(heightOf(d.refunded), 2)}
+                  width={barW * 0.44}
+                  height={Math.max(heightOf(d.refunded), 2)}
+                  rx={1}
+                  className="fill-red-500/85 dark:fill-red-400/80"
+                />
+              )}
             </g>
           );
         })}
@@ -104,16 +121,18 @@ export function RevenueChart({ days }: { days: Day[] }) {
             <th scope="col">Day</th>
             <th scope="col">Sales</th>
             <th scope="col">Revenue (USDC)</th>
+            <th scope="col">Refunded (USDC)</th>
           </tr>
         </thead>
         <tbody>
           {days
-            .filter((d) => d.count > 0)
+            .filter((d) => d.count > 0 || d.refunds > 0)
             .map((d) => (
               <tr key={d.date}>
                 <td>{formatDay(d.date)}</td>
                 <td>{d.count}</td>
                 <td>{formatMoney(d.revenue)}</td>
+                <td>{formatMoney(d.refunded)}</td>
               </tr>
             ))}
         </tbody>

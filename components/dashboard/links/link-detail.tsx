@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -191,7 +192,7 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
     <Card>
       <CardHeader
         title="Sales"
-        description={l.salesList.length ? `Settled payments${l.salesList.length === 100 ? " (latest 100)" : ""}` : undefined}
+        description={l.salesList.length ? `Settled payments, refunds included${l.salesList.length === 100 ? " (latest 100)" : ""}` : undefined}
         actions={
           l.salesList.length > 0 && (
             <Link href={`/dashboard/sales?linkId=${l.id}`} className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
@@ -229,7 +230,16 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
                     {shortAddress(s.payer)}
                   </code>
                 </TD>
-                <TD className="whitespace-nowrap text-right tabular-nums">{formatMoney(s.amount)} USDC</TD>
+                <TD className="whitespace-nowrap text-right tabular-nums">
+                  <Link href={`/dashboard/sales/${s.id}`} className="hover:underline">
+                    <span className={s.status === "refunded" ? "text-zinc-400 line-through" : undefined}>{formatMoney(s.amount)}</span> USDC
+                  </Link>
+                  {s.status === "refunded" && (
+                    <span className="ml-1.5 align-middle">
+                      <Badge tone="red">Refunded</Badge>
+                    </span>
+                  )}
+                </TD>
                 <TD className="hidden sm:table-cell">
                   <TxLink hash={s.transaction} url={s.transactionUrl} />
                 </TD>

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -12,7 +13,7 @@ import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { errorMessage, qs } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
-import { formatDateTime, formatMoney, formatTimeAgo, shortAddress } from "@/lib/format";
+import { formatDateTime, formatMoney, formatTimeAgo, formatUsdc, shortAddress } from "@/lib/format";
 import { TxLink } from "@/components/dashboard/links/link-detail";
 import { Pager, useCursorPages } from "@/components/dashboard/pager";
 import { useLinks, useSales, type SalesFilterParams } from "@/components/dashboard/queries";
@@ -66,7 +67,7 @@ export function SalesPage() {
     <>
       <PageHeader
         title="Sales"
-        description="Every settled payment. Amounts are exact USDC."
+        description="Every settled payment, refunds included. Amounts are exact USDC; open a sale to refund it."
         actions={
           <a href={exportHref} download className={buttonClass("secondary", "md", invalidRange ? "pointer-events-none opacity-50" : undefined)} aria-disabled={invalidRange || undefined} data-testid="export-csv">
             <DownloadIcon /> Export CSV
@@ -112,10 +113,16 @@ export function SalesPage() {
         </div>
       </Card>
 
-      <div className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3">
+      <div className="mb-6 grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Stat label={filter.active ? "Revenue (filtered)" : "Revenue, all time"} value={data && formatMoney(data.totals.revenue)} unit="USDC" testId="sales-total-revenue" />
         <Stat label={filter.active ? "Sales (filtered)" : "Sales, all time"} value={data && String(data.totals.count)} testId="sales-total-count" />
-        <Stat label="Last 30 days" value={data && formatMoney(data.last30.revenue)} unit="USDC" className="col-span-2 sm:col-span-1" />
+        <Stat
+          label={data?.totals.refunds ? `Refunded (${data.totals.refunds})` : "Refunded"}
+          value={data && (data.totals.refunds ? `−${formatMoney(data.totals.refunded)}` : formatMoney("0"))}
+          unit="USDC"
+          testId="sales-total-refunded"
+        />
+        <Stat label="Net" value={data && formatMoney(data.totals.net)} unit="USDC" testId="sales-total-net" />
       </div>
 
       <Card className="mb-6">
@@ -168,12 +175,18 @@ function Stat({ label, value, unit, testId, className }: { label: string; value?
   );
 }
 
-/** A sale's amount: exact USDC from atomic units. */
+/** A sale's amount (exact USDC from atomic units), opening the sale's page; refunded sales say so. */
 function Amount({ sale }: { sale: SaleItem }) {
   return (
-    <>
-      {formatMoney(sale.amount)} <span className="font-normal text-zinc-500">USDC</span>
-    </>
+    <Link href={`/dashboard/sales/${sale.id}`} className="hover:underline" aria-label={`Sale of ${formatUsdc(sale.amount)}${sale.status === "refunded" ? ", refunded" : ""}: details`}>
+      <span className={sale.status === "refunded" ? "text-zinc-400 line-through dark:text-zinc-500" : undefined}>{formatMoney(sale.amount)}</span>{" "}
+      <span className="font-normal text-zinc-500">USDC</span>
+      {sale.status === "refunded" && (
+        <span className="ml-1.5 align-middle" data-testid="sale-refunded">
+          <Badge tone="red">Refunded</Badge>
+        </span>
+      )}
+    </Link>
   );
 }
 
