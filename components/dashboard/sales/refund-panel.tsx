@@ -250,7 +250,7 @@ function ManualRefund({ saleId, disabled, onRecorded }: { saleId: string; disabl
   return (
     <form
       noValidate
-      className="flex flex-col gap-2 border-t border-zinc-200 pt-4 sm:flex-row sm:items-start dark:border-zinc-800"
+      className="flex flex-col gap-2 border-t border-zinc-200 pt-4 sm:flex-row sm:items-end dark:border-zinc-800"
       onSubmit={async (e) => {
         e.preventDefault();
         const value = hash.trim();
@@ -270,7 +270,7 @@ function ManualRefund({ saleId, disabled, onRecorded }: { saleId: string; disabl
         }
       }}
     >
-      <Field label="Refunded from elsewhere? Record its transaction" error={error} className="flex-1">
+      <Field label="Refunded from elsewhere? Its transaction hash" error={error} className="flex-1">
         {(c) => (
           <Input
             {...c}
@@ -286,7 +286,7 @@ function ManualRefund({ saleId, disabled, onRecorded }: { saleId: string; disabl
           />
         )}
       </Field>
-      <Button type="submit" className="sm:mt-7" loading={pending} disabled={disabled}>
+      <Button type="submit" loading={pending} disabled={disabled}>
         Record refund
       </Button>
     </form>
