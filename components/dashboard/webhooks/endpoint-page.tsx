@@ -123,7 +123,7 @@ function Loaded({ endpoint: e }: { endpoint: EndpointDetailItem }) {
           </>
         }
       />
-      <div className="mb-6 grid gap-3 sm:grid-cols-3">
+      <div className="mb-6 grid grid-cols-3 gap-3">
         <Stat label="Delivered" value={e.deliveries.succeeded} />
         <Stat label="Pending" value={e.deliveries.pending} />
         <Stat label="Failed" value={e.deliveries.failed} tone={e.deliveries.failed ? "text-red-600 dark:text-red-400" : undefined} />
@@ -307,7 +307,7 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
                         <ChevronRightIcon className={cn("transition-transform", open === d.id && "rotate-90")} />
                       </Button>
                     </TD>
-                    <TD>
+                    <TD className="flex-1">
                       <code className="block font-mono text-xs">{d.event.type}</code>
                       <span className="text-xs text-zinc-500" title={d.event.id}>
                         {shortId(d.event.id, 8, 4)}
@@ -334,8 +334,8 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
                     </TD>
                   </TR>
                   {open === d.id && (
-                    <tr>
-                      <td colSpan={5} className="bg-zinc-50/70 px-4 py-4 sm:px-5 dark:bg-zinc-950/40">
+                    <tr className="block sm:table-row">
+                      <td colSpan={5} className="block min-w-0 bg-zinc-50/70 px-4 py-4 sm:table-cell sm:px-5 dark:bg-zinc-950/40">
                         <DeliveryDetail endpointId={endpointId} delivery={d} />
                       </td>
                     </tr>
@@ -409,7 +409,9 @@ function DeliveryDetail({ endpointId, delivery: d }: { endpointId: string; deliv
       </div>
       <div className="relative">
         <p className="mb-1 text-xs font-medium text-zinc-500">Payload</p>
-        <pre className="max-h-72 overflow-auto rounded-lg bg-zinc-950 p-3 font-mono text-[11px] leading-relaxed text-zinc-100">{payload}</pre>
+        <pre className="max-h-72 overflow-auto whitespace-pre-wrap rounded-lg bg-zinc-950 p-3 font-mono text-[11px] leading-relaxed text-zinc-100 [overflow-wrap:anywhere]">
+          {payload}
+        </pre>
         <div className="absolute right-1.5 top-6">
           <CopyButton value={d.event.payload} label="Copy payload" className="text-zinc-400 hover:bg-zinc-800 hover:text-white" />
         </div>

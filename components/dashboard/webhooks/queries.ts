@@ -31,6 +31,7 @@ export function useEndpoint(id: string) {
   return useQuery({
     queryKey: webhookKeys.endpoint(id),
     queryFn: () => api<EndpointDetailItem>(`/api/webhooks/${encodeURIComponent(id)}`),
+    refetchInterval: (query) => (query.state.data?.deliveries.pending ? 2_000 : 20_000),
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
   });
 }
