@@ -62,18 +62,29 @@ export function localChainFile(dataDir: string): string {
 }
 
 /**
- * The local chain: `LOCAL_RPC_URL` + `LOCAL_CHAIN_ID` + `LOCAL_USDC_ADDRESS` when set, else the
- * record in the data folder (written by the devnet script); undefined when neither exists.
+ * The local chains: `LOCAL_RPC_URL` + `LOCAL_CHAIN_ID` + `LOCAL_USDC_ADDRESS` when set — each a
+ * comma-separated list for several chains (multi-network links are tested on two) —, else the
+ * record in the data folder (written by the devnet script); empty when neither exists.
  */
-export function localChain(): LocalChainRecord | undefined {
+export function localChains(): LocalChainRecord[] {
   const e = process.env;
   if (e.LOCAL_RPC_URL && e.LOCAL_USDC_ADDRESS) {
-    return { rpcUrl: e.LOCAL_RPC_URL, chainId: Number(e.LOCAL_CHAIN_ID ?? 31337), asset: getAddress(e.LOCAL_USDC_ADDRESS) };
+    const list = (v: string | undefined) => (v ?? "").split(",").map((x) => x.trim());
+    const [urls, ids, assets] = [list(e.LOCAL_RPC_URL), list(e.LOCAL_CHAIN_ID), list(e.LOCAL_USDC_ADDRESS)];
+    if (assets.length !== urls.length || (e.LOCAL_CHAIN_ID && ids.length !== urls.length)) {
+      throw new Error("LOCAL_RPC_URL, LOCAL_CHAIN_ID and LOCAL_USDC_ADDRESS must list the same number of chains.");
+    }
+    return urls.map((rpcUrl, i) => ({ rpcUrl, chainId: Number(e.LOCAL_CHAIN_ID ? ids[i] : 31337), asset: getAddress(assets[i]!) }));
   }
   const file = localChainFile(env().dataDir);
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file)) return [];
   const record = JSON.parse(readFileSync(file, "utf8")) as LocalChainRecord;
-  return { ...record, asset: getAddress(record.asset) };
+  return [{ ...record, asset: getAddress(record.asset) }];
+}
+
+/** The first local chain (the one `npm run dev` starts), or undefined. */
+export function localChain(): LocalChainRecord | undefined {
+  return localChains()[0];
 }
 
 let registry: Map<Caip2, NetworkConfig> | undefined;
@@ -92,8 +103,7 @@ function build(): Map<Caip2, NetworkConfig> {
       rpcUrl: process.env[`RPC_URL_${envKey}`] || undefined,
     });
   }
-  const local = localChain();
-  if (local) {
+  for (const local of localChains()) {
     const id: Caip2 = `eip155:${local.chainId}`;
     map.set(id, {
       id,

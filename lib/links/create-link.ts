@@ -10,6 +10,8 @@ import { linkJson } from "@/lib/links/link-json";
 
 const DAY = 86_400;
 const MAX_EXPIRY_SECONDS = 365 * DAY;
+/** Networks one link may sell on. */
+const MAX_NETWORKS = 10;
 
 /** Link fields a creator sets at creation and may edit later (lib/links/update-link.ts). */
 export const linkTitleField = z.string().trim().max(200, "At most 200 characters.").nullish();
@@ -40,8 +42,10 @@ export const createLinkInput = z
       .transform((v) => getAddress(v)),
     /** USDC price as a decimal string, e.g. "0.01" (→ 10000 atomic units). */
     price: z.string().trim(),
-    /** CAIP-2 network id, e.g. `eip155:8453`. */
-    network: z.string().trim(),
+    /** CAIP-2 network id, e.g. `eip155:8453` — or `networks`. */
+    network: z.string().trim().optional(),
+    /** Several CAIP-2 networks, in the order buyers are offered them (x402 `accepts`). */
+    networks: z.array(z.string().trim()).min(1, "Choose a network.").max(MAX_NETWORKS).optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     expiresIn: durationSchema.optional(),
     maxPurchases: maxPurchasesField,
@@ -52,10 +56,18 @@ export const createLinkInput = z
   .superRefine((v, ctx) => {
     const price = parsePrice(v.price);
     if (!price.ok) ctx.addIssue({ code: "custom", path: ["price"], message: PRICE_ERROR_MESSAGES[price.error] });
-    const network = getNetwork(v.network);
-    if (!network) ctx.addIssue({ code: "custom", path: ["network"], message: `Unknown network ${v.network}.` });
-    else if (!network.rpcUrl) {
-      ctx.addIssue({ code: "custom", path: ["network"], message: `${network.name} is not configured on this server.` });
+    if ((v.network === undefined) === (v.networks === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["network"], message: "Choose a network (give network, or networks for several)." });
+    }
+    const ids = v.networks ?? (v.network === undefined ? [] : [v.network]);
+    const path = v.networks ? "networks" : "network";
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: [path], message: "List each network once." });
+    for (const id of ids) {
+      const network = getNetwork(id);
+      if (!network) ctx.addIssue({ code: "custom", path: [path], message: `Unknown network ${id}.` });
+      else if (!network.rpcUrl) {
+        ctx.addIssue({ code: "custom", path: [path], message: `${network.name} is not configured on this server.` });
+      }
     }
     if ((v.expiresAt === undefined) === (v.expiresIn === undefined)) {
       ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "Give exactly one of expiresAt or expiresIn." });
@@ -63,6 +75,7 @@ export const createLinkInput = z
     }
     checkExpiry(v, ctx);
   });
+export type CreateLinkInput = z.input<typeof createLinkInput>;
 
 /** Adds an issue when the expiry given (`expiresAt` or `expiresIn`) is not in the next 365 days. */
 export function checkExpiry(v: { expiresAt?: string; expiresIn?: number }, ctx: z.RefinementCtx): void {
@@ -77,10 +90,10 @@ export function checkExpiry(v: { expiresAt?: string; expiresIn?: number }, ctx: 
 export function expiryOf(v: { expiresAt?: string; expiresIn?: number }): Date {
   return v.expiresIn !== undefined ? new Date(Date.now() + v.expiresIn * 1000) : new Date(v.expiresAt!);
 }
-export type CreateLinkInput = z.input<typeof createLinkInput>;
 
 /**
- * Creates a payment link for one of the creator's objects.
+ * Creates a payment link for one of the creator's objects, sold on one network or several (the same
+ * price and payee on each, each network's USDC; the first is the link's `network`).
  * The price is stored as atomic units (`parseUnits(price, 6)`); `asset` is the network's USDC.
  * @returns the link (see {@link linkJson}), including its shareable `url` (`/l/{slug}`).
  * @throws ZodError (→ 400 `invalid_request` with `details.fields`) for bad input;
@@ -89,7 +102,8 @@ export type CreateLinkInput = z.input<typeof createLinkInput>;
 export async function createLink(input: CreateLinkInput) {
   const v = createLinkInput.parse(input);
   const object = await getOwnedObject(v.ownerId, v.objectId);
-  const network = getNetwork(v.network)!;
+  // createLinkInput has validated the networks.
+  const networks = (v.networks ?? [v.network!]).map((id) => getNetwork(id)!);
   // createLinkInput has validated the price.
   const price = parsePrice(v.price) as { ok: true; amount: bigint };
   const expiresAt = expiryOf(v);
@@ -102,8 +116,10 @@ export async function createLink(input: CreateLinkInput) {
       ownerId: v.ownerId,
       payTo: v.payTo,
       amount: price.amount,
-      network: network.id,
-      asset: network.asset,
+      network: networks[0]!.id,
+      asset: networks[0]!.asset,
+      networks: networks.map((n) => n.id),
+      assets: networks.map((n) => n.asset),
       title: v.title || null,
       description: v.description || null,
       expiresAt,

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { linkJson } from "@/lib/links/link-json";
 import { getNetwork, txUrl } from "@/lib/networks";
-import { saleTerms } from "@/lib/purchases/sale";
+import { linkOffers, saleOffers } from "@/lib/purchases/sale";
 import { paymentRequired } from "@/lib/x402/requirements";
 
 /** The most recent sales returned with a link. */
@@ -27,23 +27,25 @@ export async function getLink(ownerId: string, id: string) {
     }),
     prisma.payment.aggregate({ where: { linkId: link.id, status: "settled" }, _count: { _all: true }, _sum: { amount: true } }),
   ]);
-  const network = getNetwork(link.network);
-  let challenge: ReturnType<typeof paymentRequired> | null = null;
-  if (network?.rpcUrl) challenge = paymentRequired(saleTerms(link));
+  const offers = linkOffers(link).filter((o) => getNetwork(o.network)?.rpcUrl);
+  const challenge = offers.length ? paymentRequired(saleOffers(link)) : null;
   return {
     ...linkJson(link, { count: totals._count._all, revenue: totals._sum.amount ?? 0n }),
     paymentRequired: challenge?.v2 ?? null,
     paymentRequiredV1: challenge?.bodyV1 ?? null,
-    salesList: payments.map((p) => ({
-      id: p.id,
-      payer: p.payer,
-      amount: p.amount.toString(),
-      network: p.network,
-      transaction: p.transaction,
-      transactionUrl: network && p.transaction ? (txUrl(network, p.transaction) ?? null) : null,
-      settledAt: p.settledAt?.toISOString() ?? null,
-      status: p.status === "refunded" ? ("refunded" as const) : ("settled" as const),
-      refundedAt: p.refundedAt?.toISOString() ?? null,
-    })),
+    salesList: payments.map((p) => {
+      const network = getNetwork(p.network);
+      return {
+        id: p.id,
+        payer: p.payer,
+        amount: p.amount.toString(),
+        network: p.network,
+        transaction: p.transaction,
+        transactionUrl: network && p.transaction ? (txUrl(network, p.transaction) ?? null) : null,
+        settledAt: p.settledAt?.toISOString() ?? null,
+        status: p.status === "refunded" ? ("refunded" as const) : ("settled" as const),
+        refundedAt: p.refundedAt?.toISOString() ?? null,
+      };
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { PaymentLink, StoredObject } from "@/lib/generated/prisma/client";
 import { formatAmount } from "@/lib/money";
-import { linkState, linkUrl } from "@/lib/purchases/sale";
+import { linkOffers, linkState, linkUrl } from "@/lib/purchases/sale";
 import { env } from "@/lib/env";
 
 /**
@@ -32,6 +32,8 @@ export function linkJson(
     price: formatAmount(link.amount),
     network: link.network,
     asset: link.asset,
+    /** Every network the link sells on, in the creator's order, each with its token. */
+    networks: linkOffers(link),
     title: link.title,
     description: link.description,
     expiresAt: link.expiresAt.toISOString(),
