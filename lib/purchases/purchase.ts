@@ -15,7 +15,7 @@ import { accessOf, type Access } from "@/lib/purchases/access";
 import { signReceipt } from "@/lib/purchases/receipts";
 import { release } from "@/lib/purchases/release";
 import { forgetSalesSummary } from "@/lib/sales/sales-summary";
-import { forgetLinks, goneError, linkState, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
+import { forgetLinks, goneError, linkState, offerFor, saleOffers, type LinkForSale } from "@/lib/purchases/sale";
 
 /**
  * A purchase: one EIP-3009 authorization turned into a settled on-chain transfer, exactly once
@@ -112,17 +112,18 @@ function pendingError(link: LinkForSale, payment: Payment | null, holder: boolea
 }
 
 /**
- * The requirements this payment must satisfy, in the payload's protocol version.
- * v2: `accepted` must deep-equal what we advertise (x402 v2: the server rebuilds and compares).
- * v1: the link's network must have a v1 name, and scheme and network name must match.
+ * The requirements this payment must satisfy, in the payload's protocol version, on the one of the
+ * link's networks it pays on.
+ * v2: `accepted` must deep-equal one entry we advertise (x402 v2: the server rebuilds and compares).
+ * v1: the network must have a v1 name, and scheme and network name must match.
  * @throws AppError `payment_required` (402) when the payload targets other terms.
  */
 function matchRequirements(link: LinkForSale, decoded: DecodedPayment): PaymentRequirements {
-  const terms = saleTerms(link);
+  const offers = saleOffers(link);
   if (decoded.x402Version === 2) {
-    const requirements = requirementsV2(terms);
     const accepted = (decoded.payload as { accepted?: unknown }).accepted;
-    if (!deepEqual(accepted, requirements)) {
+    const requirements = offers.map(requirementsV2).find((r) => deepEqual(accepted, r));
+    if (!requirements) {
       throw paymentRequiredError(
         "No matching payment requirements",
         "The payment does not match this link's terms (network, asset, amount or payee).",
@@ -130,6 +131,7 @@ function matchRequirements(link: LinkForSale, decoded: DecodedPayment): PaymentR
     }
     return requirements;
   }
+  const terms = offers.find((t) => t.network.v1Name === decoded.claimedNetwork) ?? offers[0]!;
   if (!terms.network.v1Name) {
     throw paymentRequiredError(
       "invalid_network",
@@ -179,7 +181,8 @@ export async function purchase(
 ): Promise<PurchaseOutcome> {
   const timings = opts.timings ?? new Timings();
   checkValidityWindow(decoded);
-  const key = { network: link.network, asset: link.asset, payer: decoded.payer, nonce: decoded.nonce };
+  const { network, asset } = offerFor(link, decoded.claimedNetwork);
+  const key = { network, asset, payer: decoded.payer, nonce: decoded.nonce };
   const state = linkState(link);
   const requirements = state === "active" ? matchRequirements(link, decoded) : null;
 

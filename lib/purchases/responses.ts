@@ -5,7 +5,8 @@ import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 import type { PaymentFailure, PendingDetails, PurchaseOutcome } from "@/lib/purchases/purchase";
 import { RECEIPT_HEADER, receiptCookie, receiptCookieName } from "@/lib/purchases/receipts";
-import { saleTerms, type LinkForSale } from "@/lib/purchases/sale";
+import { getNetwork, txUrl } from "@/lib/networks";
+import { saleOffers, type LinkForSale } from "@/lib/purchases/sale";
 import { paymentRequired } from "@/lib/x402/requirements";
 
 /** Headers a browser script may read on our responses (x402 + receipts + timings). */
@@ -82,7 +83,7 @@ export function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFail
 
 /** The encoded 402 body and `PAYMENT-REQUIRED` header of a link, with a failure reason or not. */
 function encodeChallenge(link: LinkForSale, failure?: PaymentFailure & { message?: string }) {
-  const challenge = paymentRequired(saleTerms(link), failure?.reason ?? "Payment required");
+  const challenge = paymentRequired(saleOffers(link), failure?.reason ?? "Payment required");
   const body = JSON.stringify({
     ...challenge.bodyV1,
     code: "payment_required",
@@ -141,13 +142,13 @@ export function purchaseHeaders(link: LinkForSale, outcome: PurchaseOutcome): He
 /** The JSON shape of a purchase for `POST /api/purchases` (amounts in atomic units as strings). */
 export function purchaseJson(link: LinkForSale, outcome: PurchaseOutcome) {
   const p = outcome.payment;
-  const network = saleTerms(link).network;
+  const network = getNetwork(p.network);
   return {
     payment: {
       id: p.id,
       status: p.status,
       transaction: p.transaction,
-      transactionUrl: network.explorer && p.transaction ? `${network.explorer}/tx/${p.transaction}` : null,
+      transactionUrl: network && p.transaction ? (txUrl(network, p.transaction) ?? null) : null,
       network: p.network,
       payer: p.payer,
       amount: p.amount.toString(),

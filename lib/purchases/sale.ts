@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import type { PaymentLink, StoredObject } from "@/lib/generated/prisma/client";
-import { getNetwork, type NetworkConfig } from "@/lib/networks";
+import { getNetwork, getNetworkByV1Name } from "@/lib/networks";
 import type { SaleTerms } from "@/lib/x402/requirements";
 
 export type LinkForSale = PaymentLink & { object: StoredObject };
@@ -86,29 +86,57 @@ async function isCurrent(link: LinkForSale): Promise<boolean> {
   return rows[0]?.version === link.version;
 }
 
-/** The link's network from the registry; a link on a network no longer configured → 503. */
-export function linkNetwork(link: PaymentLink): NetworkConfig {
-  const network = getNetwork(link.network);
-  if (!network?.rpcUrl) {
-    throw new AppError("unavailable", `Network ${link.network} is not configured on this server right now.`);
-  }
-  return network;
-}
-
 /** Absolute URL of the gate for a slug. */
 export function linkUrl(slug: string): string {
   return `${env().appUrl}/l/${slug}`;
 }
 
-/** What the buyer must pay for this link, for building x402 PaymentRequirements. */
+/** One network a link sells on (CAIP-2) and the token paid there. */
+export type LinkOffer = { network: string; asset: string };
+
+/** Every network the link sells on, in the creator's order (links made before multi-network: their one). */
+export function linkOffers(link: Pick<PaymentLink, "network" | "asset" | "networks" | "assets">): LinkOffer[] {
+  if (!link.networks.length) return [{ network: link.network, asset: link.asset }];
+  return link.networks.map((network, i) => ({ network, asset: link.assets[i] ?? link.asset }));
+}
+
+/**
+ * The link's network and token a payment is for: the one it claims (x402 v2 `accepted.network`, a
+ * v1 network name), else the link's first — the authorization key of a payment that matches none.
+ */
+export function offerFor(link: PaymentLink, claimedNetwork: string): LinkOffer {
+  const offers = linkOffers(link);
+  const claimed = getNetwork(claimedNetwork)?.id ?? getNetworkByV1Name(claimedNetwork)?.id ?? claimedNetwork;
+  return offers.find((o) => o.network === claimed) ?? offers[0]!;
+}
+
+/**
+ * What the buyer may pay for this link, one {@link SaleTerms} per network it sells on that this
+ * server can settle on now, in the creator's order (x402 `accepts`). None configured → 503.
+ */
+export function saleOffers(link: LinkForSale): SaleTerms[] {
+  const terms = linkOffers(link).flatMap(({ network: id, asset }) => {
+    const network = getNetwork(id);
+    if (!network?.rpcUrl) return [];
+    return [
+      {
+        amount: link.amount,
+        payTo: link.payTo,
+        asset,
+        network,
+        url: linkUrl(link.slug),
+        description: link.title ?? link.object.name,
+        mimeType: link.object.contentType,
+      },
+    ];
+  });
+  if (!terms.length) {
+    throw new AppError("unavailable", `${linkOffers(link).map((o) => o.network).join(", ")} is not configured on this server right now.`);
+  }
+  return terms;
+}
+
+/** The terms on the link's first network this server can settle on (see {@link saleOffers}). */
 export function saleTerms(link: LinkForSale): SaleTerms {
-  return {
-    amount: link.amount,
-    payTo: link.payTo,
-    asset: link.asset,
-    network: linkNetwork(link),
-    url: linkUrl(link.slug),
-    description: link.title ?? link.object.name,
-    mimeType: link.object.contentType,
-  };
+  return saleOffers(link)[0]!;
 }

@@ -62,21 +62,24 @@ export function requirementsV1(t: SaleTerms): PaymentRequirementsV1 {
 /**
  * The 402 challenge: the v1 JSON body `{x402Version: 1, error, accepts}` for v1 clients, and the
  * v2 PaymentRequired for the `PAYMENT-REQUIRED` header (base64 JSON via `@x402/core`'s codec).
- * v2 declares the `payment-identifier` extension (optional): a client that sends an id gets the
- * same answer for the same id and payload, which is how it collects a file after a lost response.
+ * `accepts` lists one entry per network the link sells on (`offers`, in the creator's order; the
+ * client pays any one). v2 declares the `payment-identifier` extension (optional): a client that
+ * sends an id gets the same answer for the same id and payload, which is how it collects a file
+ * after a lost response.
  */
-export function paymentRequired(t: SaleTerms, error = "Payment required"): {
+export function paymentRequired(offers: SaleTerms[], error = "Payment required"): {
   bodyV1: PaymentRequiredV1;
   v2: PaymentRequired;
   headerV2: string;
 } {
+  const t = offers[0]!;
   const v2: PaymentRequired = {
     x402Version: 2,
     error,
     resource: { url: t.url, description: t.description, mimeType: t.mimeType },
-    accepts: [requirementsV2(t)],
+    accepts: offers.map(requirementsV2),
     extensions: { [PAYMENT_IDENTIFIER]: declarePaymentIdentifierExtension(false) },
   };
-  const bodyV1: PaymentRequiredV1 = { x402Version: 1, error, accepts: [requirementsV1(t)] };
+  const bodyV1: PaymentRequiredV1 = { x402Version: 1, error, accepts: offers.map(requirementsV1) };
   return { bodyV1, v2, headerV2: encodePaymentRequiredHeader(v2) };
 }

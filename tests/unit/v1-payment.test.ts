@@ -62,7 +62,7 @@ describe("x402 v1 on a local chain with id 84532", () => {
       },
     });
     const link = await loadLinkForSale("v1slug");
-    const { bodyV1 } = paymentRequired(saleTerms(link));
+    const { bodyV1 } = paymentRequired([saleTerms(link)]);
     expect(bodyV1.accepts[0]).toMatchObject({ network: "base-sepolia", maxAmountRequired: "70000", asset: chain.asset });
 
     const client = new x402Client().registerV1("base-sepolia", new ExactEvmSchemeV1(buyer));
