@@ -52,7 +52,7 @@ const loadX402 = () => (x402Module ??= import("@/components/pay/x402-payment"));
  * The checkout: connect a wallet, get onto the link's chain, check the USDC balance, sign the
  * EIP-3009 authorization with the official x402 client, submit it, then download.
  */
-export function Checkout(p: CheckoutProps) {
+export function Checkout(p: CheckoutProps & { networkPicker?: React.ReactNode }) {
   const { address, chainId, status, connector } = useConnection();
   const disconnect = useDisconnect();
   const switchChain = useSwitchChain();
@@ -219,6 +219,7 @@ export function Checkout(p: CheckoutProps) {
 
   return (
     <div className="space-y-4" data-testid="wallet-ready">
+      {p.networkPicker}
       <div className="flex items-center justify-between gap-3 rounded-xl bg-zinc-50 px-3 py-2.5 text-sm dark:bg-zinc-800/60">
         <div className="min-w-0">
           <p className="flex items-center gap-1.5 font-medium">

@@ -18,7 +18,9 @@ export function Summary({ view, now }: { view: PayView; now: number }) {
         <span data-testid="price" className="text-3xl font-semibold tracking-tight tabular-nums">
           {view.price} USDC
         </span>
-        <span className="text-sm text-zinc-500">on {view.network.name}</span>
+        <span className="text-sm text-zinc-500" data-testid="price-networks">
+          on {view.networks.length > 1 ? view.networks.map((n) => n.name).join(" or ") : view.network.name}
+        </span>
       </p>
       {view.description ? (
         <p className="mt-3 text-[15px] leading-6 whitespace-pre-line text-zinc-600 dark:text-zinc-300" data-testid="description">
@@ -57,9 +59,9 @@ export function Summary({ view, now }: { view: PayView; now: number }) {
 export function Details({ view }: { view: PayView }) {
   const rows: [string, React.ReactNode][] = [
     [
-      "Network",
+      view.networks.length > 1 ? "Networks" : "Network",
       <span key="n" className="inline-flex items-center gap-1.5">
-        {view.network.name}
+        {view.networks.length > 1 ? view.networks.map((n) => n.name).join(", ") : view.network.name}
         {view.network.testnet ? (
           <span className="rounded-full bg-amber-100 px-1.5 py-0.5 text-[11px] font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">
             test network

@@ -17,7 +17,10 @@ export type PayView = {
   /** Price in atomic units of the asset, and as display text (`"1,234.50"`, lib/format.ts `formatMoney`). */
   amount: string;
   price: string;
+  /** The first network the link sells on (see `networks`). */
   network: ClientNetwork;
+  /** Every network this link sells on that this server settles on now, in the creator's order. */
+  networks: ClientNetwork[];
   payTo: string;
   /** Explorer page of the payee on real networks. */
   payToUrl: string | null;
@@ -40,5 +43,5 @@ export type PayView = {
 /** What the wallet panel needs (a subset of {@link PayView}). */
 export type CheckoutProps = Pick<
   PayView,
-  "slug" | "title" | "amount" | "price" | "network" | "payTo" | "file" | "expiresAt" | "accessSeconds"
+  "slug" | "title" | "amount" | "price" | "network" | "networks" | "payTo" | "file" | "expiresAt" | "accessSeconds"
 > & { paymentRequired: PaymentRequired };

@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { addressUrl, getNetwork, publicNetwork } from "@/lib/networks";
 import { receiptAccess } from "@/lib/purchases/access";
-import { linkState, linkUrl, loadLinkForSale, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
+import { linkOffers, linkState, linkUrl, loadLinkForSale, saleOffers, type LinkForSale } from "@/lib/purchases/sale";
 import { paymentRequired } from "@/lib/x402/requirements";
 import { describeType, formatBytes, formatMoney } from "@/lib/format";
 import type { PayView } from "@/lib/pay/types";
@@ -38,9 +38,13 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
   const loaded = await loadLinkWithSeller(slug);
   if (!loaded) return null;
   const { link, seller } = loaded;
-  const network = getNetwork(link.network);
+  const networks = linkOffers(link).flatMap((o) => {
+    const n = getNetwork(o.network);
+    return n?.rpcUrl ? [{ ...publicNetwork(n), asset: o.asset as `0x${string}`, rpcUrl: n.local ? n.rpcUrl : null }] : [];
+  });
+  const network = networks[0] ? getNetwork(networks[0].id) : undefined;
   const saleState = linkState(link, now);
-  const state = saleState === "active" && !network?.rpcUrl ? "unavailable" : saleState;
+  const state = saleState === "active" && !network ? "unavailable" : saleState;
   const access = await receiptAccess(link, receiptToken, now);
   const decimals = network?.decimals ?? 6;
   return {
@@ -56,9 +60,7 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
     },
     amount: link.amount.toString(),
     price: formatMoney(link.amount, decimals),
-    network: network
-      ? { ...publicNetwork(network), rpcUrl: network.local ? (network.rpcUrl ?? null) : null }
-      : {
+    network: networks[0] ?? {
           id: link.network,
           chainId: Number(link.network.split(":")[1] ?? 0),
           name: link.network,
@@ -69,6 +71,7 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
           explorer: null,
           rpcUrl: null,
         },
+    networks,
     payTo: link.payTo,
     payToUrl: network ? (addressUrl(network, link.payTo) ?? null) : null,
     creator: seller,
@@ -78,7 +81,7 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
     remaining: link.maxPurchases === null ? null : Math.max(0, link.maxPurchases - link.purchaseCount),
     state,
     linkUrl: linkUrl(link.slug),
-    paymentRequired: state === "active" ? paymentRequired(saleTerms(link)).v2 : null,
+    paymentRequired: state === "active" ? paymentRequired(saleOffers(link)).v2 : null,
     paid: access?.kind === "open" ? { expiresAt: access.until.toISOString(), downloadUrl: `/l/${link.slug}` } : null,
   };
 }

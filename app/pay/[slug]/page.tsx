@@ -50,7 +50,7 @@ export default async function PayPage({ params }: Props) {
     title: view.title,
     creator: view.creator,
     expiresAt: view.expiresAt,
-    networkName: view.network.name,
+    networkName: view.networks.length > 1 ? view.networks.map((n) => n.name).join(" or ") : view.network.name,
   };
 
   if (!view.paid && view.state !== "active") {
@@ -77,6 +77,7 @@ export default async function PayPage({ params }: Props) {
       amount={view.amount}
       price={view.price}
       network={view.network}
+      networks={view.networks}
       payTo={view.payTo}
       file={view.file}
       expiresAt={view.expiresAt}
