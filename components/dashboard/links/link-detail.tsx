@@ -150,7 +150,9 @@ function Settings({ link: l }: { link: LinkDetail }) {
       </span>,
     ],
     ["Price", `${formatMoney(l.amount)} USDC (${l.amount} atomic units)`],
-    ["Network", `${networkName(l.network)} · ${l.network}`],
+    l.networks.length > 1
+      ? ["Networks", <span key="n">{l.networks.map((o) => <span key={o.network} className="block">{networkName(o.network)} · {o.network}</span>)}</span>]
+      : ["Network", `${networkName(l.network)} · ${l.network}`],
     [
       "Payee",
       <span key="p" className="inline-flex items-center gap-1">

@@ -134,7 +134,7 @@ export function LinksPage() {
                     <TD className="hidden whitespace-nowrap tabular-nums sm:table-cell">
                       {formatMoney(l.amount)} <span className="text-zinc-500">USDC</span>
                     </TD>
-                    <TD className="hidden whitespace-nowrap text-zinc-600 lg:table-cell dark:text-zinc-400">{networkName(l.network)}</TD>
+                    <TD className="hidden whitespace-nowrap text-zinc-600 lg:table-cell dark:text-zinc-400">{l.networks.map((o) => networkName(o.network)).join(", ")}</TD>
                     <TD className="hidden whitespace-nowrap xl:table-cell">
                       <code className="font-mono text-xs text-zinc-600 dark:text-zinc-400" title={l.payTo}>
                         {shortAddress(l.payTo)}

@@ -63,7 +63,7 @@ type Errors = Partial<Record<"objectId" | "payTo" | "price" | "network" | "expir
 function serverErrors(error: ApiError): Errors {
   const out: Errors = {};
   for (const [key, message] of Object.entries(error.fields)) {
-    const field = key === "expiresIn" ? "expiresAt" : key;
+    const field = key === "expiresIn" ? "expiresAt" : key === "networks" ? "network" : key;
     if (["objectId", "payTo", "price", "network", "expiresAt", "maxPurchases", "accessSeconds", "title", "description"].includes(field)) {
       out[field as keyof Errors] ??= message;
     } else out.form ??= message;
@@ -91,6 +91,8 @@ export function NewLinkForm() {
   const [payTo, setPayTo] = useState<string>(address);
   const [price, setPrice] = useState("");
   const [network, setNetwork] = useState(networks[0]?.id ?? "");
+  /** Further networks the link also sells on (after `network`, in the listed order). */
+  const [alsoOn, setAlsoOn] = useState<string[]>([]);
   const [expiry, setExpiry] = useState<ExpiryChoice>("7d");
   const [customExpiry, setCustomExpiry] = useState(() => toLocalInput(new Date(Date.now() + 7 * 86400 * 1000)));
   const [maxPurchases, setMaxPurchases] = useState("");
@@ -118,6 +120,7 @@ export function NewLinkForm() {
   }, [objects.data, preset.data]);
   const selectedObject = objectOptions.find((o) => o.id === objectId);
   const selectedNetwork = networks.find((n) => n.id === network);
+  const sellOn = [network, ...networks.map((n) => n.id).filter((id) => id !== network && alsoOn.includes(id))];
   const parsedPrice = parsePrice(price);
   const timeZone = useMemo(() => Intl.DateTimeFormat().resolvedOptions().timeZone, []);
   const [now, setNow] = useState(() => Date.now());
@@ -161,7 +164,7 @@ export function NewLinkForm() {
           objectId,
           payTo: payTo.trim(),
           price: price.trim(),
-          network,
+          ...(sellOn.length > 1 ? { networks: sellOn } : { network }),
           ...(expiry === "custom" ? { expiresAt: expiresAt!.toISOString() } : { expiresIn: expiry }),
           ...(maxPurchases.trim() ? { maxPurchases: Number(maxPurchases.trim()) } : {}),
           accessSeconds,
@@ -311,6 +314,29 @@ export function NewLinkForm() {
                   </Select>
                 )}
               </Field>
+              {networks.length > 1 && (
+                <fieldset className="sm:col-span-2" data-testid="also-networks">
+                  <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Also accept payment on</legend>
+                  <p className="mt-0.5 text-xs text-zinc-500">
+                    The same price and payee; buyers pay with that network’s USDC, wherever their wallet holds enough.
+                  </p>
+                  <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
+                    {networks
+                      .filter((n) => n.id !== network)
+                      .map((n) => (
+                        <label key={n.id} className="flex cursor-pointer items-center gap-2 text-sm">
+                          <input
+                            type="checkbox"
+                            className="h-4 w-4 accent-indigo-600"
+                            checked={alsoOn.includes(n.id)}
+                            onChange={(e) => setAlsoOn((list) => (e.target.checked ? [...list, n.id] : list.filter((id) => id !== n.id)))}
+                          />
+                          {n.name}
+                        </label>
+                      ))}
+                  </div>
+                </fieldset>
+              )}
               <Field
                 label="Payee address"
                 className="sm:col-span-2"
@@ -438,7 +464,9 @@ export function NewLinkForm() {
                 <span className="text-lg font-semibold tabular-nums">{parsedPrice.ok ? `${formatMoney(parsedPrice.amount)} USDC` : "—"}</span>
               </SummaryRow>
               <SummaryRow label="File">{selectedObject ? <span className="break-all">{selectedObject.name}</span> : "—"}</SummaryRow>
-              <SummaryRow label="Network">{selectedNetwork?.name ?? "—"}</SummaryRow>
+              <SummaryRow label={sellOn.length > 1 ? "Networks" : "Network"}>
+                {sellOn.map((id) => networks.find((n) => n.id === id)?.name ?? id).join(", ") || "—"}
+              </SummaryRow>
               <SummaryRow label="Paid to">
                 <span className="font-mono text-xs">{isAddress(payTo.trim(), { strict: false }) ? shortAddress(getAddress(payTo.trim())) : "—"}</span>
               </SummaryRow>
