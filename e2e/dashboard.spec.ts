@@ -197,7 +197,8 @@ test("creator journey: upload, link, QR, sale, CSV, revoke, API key, defaults, d
     const csv = readFileSync(file!, "utf8");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "settled_at,payment_id,link_id,link_title,object_name,payer,amount_usdc,amount_atomic,asset,network,network_name,transaction,transaction_url",
+      "settled_at,payment_id,link_id,link_title,object_name,payer,amount_usdc,amount_atomic,asset,network,network_name,transaction,transaction_url," +
+        "status,refunded_at,refund_usdc,refund_atomic,refund_transaction",
     );
     expect(lines).toHaveLength(2);
     const cells = lines[1]!.split(",");
@@ -208,6 +209,7 @@ test("creator journey: upload, link, QR, sale, CSV, revoke, API key, defaults, d
     expect(cells[7]).toBe("250000");
     expect(cells[9]).toBe(env.network);
     expect(cells[11]).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(cells.slice(13)).toEqual(["settled", "", "", "", ""]);
   });
 
   await test.step("overview and link detail show the sale and the x402 challenge", async () => {
