@@ -50,3 +50,8 @@ export function idSchema(kind: IdKind) {
 export function isLookupParam(value: string): boolean {
   return value.length > 0 && value.length <= 128 && isSafeString(value);
 }
+
+/** A query-string field where an empty value counts as absent (`?linkId=` = no link filter). */
+export function optionalQuery<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
+}

@@ -1,10 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
-
-/** An empty query-string value counts as absent (`?linkId=` = no link filter). */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
+import { keysetCursor, readKeysetCursor } from "@/lib/keyset";
+import { optionalQuery } from "@/lib/validate";
 
 /** The statuses of a sale: a settled payment, kept or refunded. */
 export const SALE_STATUSES = ["settled", "refunded"] as const;
@@ -16,11 +14,11 @@ export type SaleStatus = (typeof SALE_STATUSES)[number];
  * range (ISO 8601 instants, compared with `settledAt`). Query-string friendly: empty values are ignored.
  */
 export const salesFilterFields = {
-  status: optional(z.enum(SALE_STATUSES)),
-  linkId: optional(z.string().max(64)),
-  network: optional(z.string().regex(/^eip155:\d{1,12}$/, "Use a CAIP-2 network id like eip155:8453.")),
-  from: optional(z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, like 2026-01-31T00:00:00Z." })),
-  to: optional(z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, like 2026-01-31T00:00:00Z." })),
+  status: optionalQuery(z.enum(SALE_STATUSES)),
+  linkId: optionalQuery(z.string().max(64)),
+  network: optionalQuery(z.string().regex(/^eip155:\d{1,12}$/, "Use a CAIP-2 network id like eip155:8453.")),
+  from: optionalQuery(z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, like 2026-01-31T00:00:00Z." })),
+  to: optionalQuery(z.iso.datetime({ offset: true, message: "Use an ISO 8601 date-time, like 2026-01-31T00:00:00Z." })),
 };
 
 /** Rejects a range whose end is not after its start. */
@@ -38,7 +36,7 @@ export type SalesFilter = z.output<typeof salesFilterInput>;
 /** Pagination fields of the list (query-string friendly). */
 export const salesPageFields = {
   /** The `nextCursor` of the previous page (see {@link salesCursor}). */
-  cursor: optional(z.string().max(200)),
+  cursor: optionalQuery(z.string().max(200)),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 };
 
@@ -66,13 +64,9 @@ export function salesWhere(f: SalesFilter, status: SaleStatus): Prisma.PaymentWh
 /** Sales ordering: newest settlement first, id as the tie-breaker (stable cursor pagination). */
 export const SALES_ORDER: Prisma.PaymentOrderByWithRelationInput[] = [{ settledAt: "desc" }, { id: "desc" }];
 
-/**
- * The opaque cursor after a sale: base64url of `<settledAt ISO>|<payment id>`, the sort key of
- * {@link SALES_ORDER}. Keyset pagination (not Prisma's `cursor`, which with a nullable sort column
- * reads every following row and cuts the page in JavaScript).
- */
+/** The opaque cursor after a sale: the sort key of {@link SALES_ORDER} (see lib/keyset.ts). */
 export function salesCursor(sale: { id: string; settledAt: Date | null }): string {
-  return Buffer.from(`${sale.settledAt?.toISOString() ?? ""}|${sale.id}`).toString("base64url");
+  return keysetCursor(sale.settledAt, sale.id);
 }
 
 /**
@@ -81,10 +75,6 @@ export function salesCursor(sale: { id: string; settledAt: Date | null }): strin
  */
 export function afterSalesCursor(cursor: string | undefined): Prisma.PaymentWhereInput {
   if (!cursor) return {};
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const settledAt = new Date(at ?? "");
-  if (!id || Number.isNaN(settledAt.getTime())) {
-    throw new z.ZodError([{ code: "custom", path: ["cursor"], message: "Invalid cursor.", input: cursor }]);
-  }
+  const { at: settledAt, id } = readKeysetCursor(cursor);
   return { OR: [{ settledAt: { lt: settledAt } }, { settledAt, id: { lt: id } }] };
 }

@@ -1,29 +1,21 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { keysetCursor, readKeysetCursor } from "@/lib/keyset";
+import { optionalQuery } from "@/lib/validate";
 import { DELIVERY_INCLUDE, deliveryJson } from "@/lib/webhooks/delivery-json";
 import { ownedEndpoint } from "@/lib/webhooks/get-endpoint";
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
-
 export const listDeliveriesQuery = z.object({
-  status: optional(z.enum(["pending", "succeeded", "failed"])),
+  status: optionalQuery(z.enum(["pending", "succeeded", "failed"])),
   /** The `nextCursor` of the previous page. */
-  cursor: optional(z.string().max(200)),
+  cursor: optionalQuery(z.string().max(200)),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 
-function cursorOf(d: { id: string; createdAt: Date }): string {
-  return Buffer.from(`${d.createdAt.toISOString()}|${d.id}`).toString("base64url");
-}
-
 function afterCursor(cursor: string | undefined) {
   if (!cursor) return {};
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) {
-    throw new z.ZodError([{ code: "custom", path: ["cursor"], message: "Invalid cursor.", input: cursor }]);
-  }
+  const { at: createdAt, id } = readKeysetCursor(cursor);
   return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
 }
 
@@ -45,5 +37,5 @@ export async function listDeliveries(ownerId: string, endpointId: string, query:
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { deliveries: page.map(deliveryJson), nextCursor: rows.length > limit && last ? cursorOf(last) : null };
+  return { deliveries: page.map(deliveryJson), nextCursor: rows.length > limit && last ? keysetCursor(last.createdAt, last.id) : null };
 }
