@@ -19,10 +19,8 @@ import {
   type Address,
   type Hex,
   type LocalAccount,
-  type SignableMessage,
-  type TypedDataDefinition,
 } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount, toAccount } from "viem/accounts";
 
 /**
  * Real smart accounts on the local chain for tests and demos: Safe 1.4.1 from the published
@@ -112,10 +110,13 @@ function localChain(chainId: number, rpcUrl: string) {
   } as const;
 }
 
-/** A 1-of-1 Safe owned by a viem account; see {@link safeSmartAccount}. */
-export type SafeSmartAccount = {
-  /** The Safe's (counterfactual or deployed) address: what pays, what signs in. */
-  address: Address;
+/**
+ * A 1-of-1 Safe owned by a viem account, usable wherever a viem `LocalAccount` signs messages and
+ * typed data (x402 clients, SIWE): `address` is the Safe's, and `signMessage` / `signTypedData`
+ * answer as a smart wallet does for it (ERC-1271, wrapped in ERC-6492 while counterfactual). It
+ * cannot sign transactions. See {@link safeSmartAccount}.
+ */
+export type SafeSmartAccount = LocalAccount & {
   owner: LocalAccount;
   /** The factory in the ERC-6492 wrapper and the call that deploys this Safe through it. */
   factory: Address;
@@ -131,10 +132,6 @@ export type SafeSmartAccount = {
    * `SafeMessage{message: hash}`), wrapped in ERC-6492 while the Safe is not deployed.
    */
   signHash(hash: Hex): Promise<Hex>;
-  /** EIP-712 typed data, as a wallet's `eth_signTypedData_v4` answers for this account. */
-  signTypedData(typed: TypedDataDefinition): Promise<Hex>;
-  /** EIP-191 message, as a wallet's `personal_sign` answers for this account (SIWE). */
-  signMessage(args: { message: SignableMessage }): Promise<Hex>;
 };
 
 /**
@@ -188,13 +185,21 @@ export function safeSmartAccount(opts: {
     return serializeErc6492Signature({ address: factory, data: factoryData, signature });
   };
 
-  return {
+  const account = toAccount({
     address,
+    signMessage: ({ message }) => signHash(hashMessage(message)),
+    signTypedData: (typed) => signHash(hashTypedData(typed)),
+    signTransaction: async () => {
+      throw new Error("A Safe does not sign transactions: its owner executes them through the Safe.");
+    },
+  });
+  return {
+    ...account,
     owner: opts.owner,
     factory,
     factoryData,
     isDeployed,
-    async deploy(from) {
+    async deploy(from: Hex) {
       const wallet = createWalletClient({ account: privateKeyToAccount(from), chain, transport: http(opts.rpcUrl), pollingInterval: 50 });
       const hash = await wallet.sendTransaction({ to: factory, data: factoryData });
       const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
@@ -202,7 +207,5 @@ export function safeSmartAccount(opts: {
       return hash;
     },
     signHash,
-    signTypedData: (typed) => signHash(hashTypedData(typed)),
-    signMessage: ({ message }) => signHash(hashMessage(message)),
   };
 }
