@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { CheckIcon, DownloadIcon } from "@/components/pay/icons";
-import { formatLocal } from "@/lib/pay/format";
+import { formatDateTime } from "@/lib/format";
 
 /**
  * A buyer who already paid (a valid receipt cookie came with the page): a plain link downloads the
@@ -24,7 +24,7 @@ export function AlreadyPaid({
   const [until, setUntil] = useState<string | null>(null);
   const [valid, setValid] = useState(true);
   useEffect(() => {
-    setUntil(formatLocal(expiresAt));
+    setUntil(formatDateTime(expiresAt));
     const left = new Date(expiresAt).getTime() - Date.now();
     if (left <= 0) return setValid(false);
     const t = setTimeout(() => setValid(false), Math.min(left, 2 ** 31 - 1));
