@@ -40,7 +40,6 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from
 async function openPayPage(page: Page, link: CreatedLink) {
   await page.goto(link.url);
   await expect(page).toHaveURL(link.payUrl);
-  await page.getByTestId("pay-start").click();
   await waitForPanel(page);
 }
 
@@ -549,7 +548,6 @@ test.describe("every state of the pay page on a phone (390×844)", () => {
     await page.getByText("Pay from code").click();
     await expect(page.getByTestId("pay-from-code").locator("pre").nth(1)).toBeVisible();
     await fits("active-pay-from-code");
-    await page.getByTestId("pay-start").click();
     await waitForPanel(page);
     await fits("active-wallets");
     await injectedWallet(page).click();

@@ -1,21 +1,26 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { startDownload } from "@/components/pay/download";
 import { CheckIcon, DownloadIcon } from "@/components/pay/icons";
+import { forgetPayment, rememberedPayment } from "@/components/pay/purchase-client";
 import { formatDateTime } from "@/lib/format";
 
 /**
  * A buyer who already paid (a valid receipt cookie came with the page): a plain link downloads the
  * file — it works without JavaScript too — until the receipt expires. No wallet, no second
- * payment, and no download by itself: the purchase already started one, so reloading the page
- * does not fetch the file again.
+ * payment. The download starts by itself only once, when this browser's purchase never got its
+ * answer (its signed payment is still kept: the response was lost, then the page reloaded); a
+ * purchase that already started its download does not start it again on every reload.
  */
 export function AlreadyPaid({
+  slug,
   downloadUrl,
   expiresAt,
   fileName,
   sizeLabel,
 }: {
+  slug: string;
   downloadUrl: string;
   expiresAt: string;
   fileName: string;
@@ -27,9 +32,13 @@ export function AlreadyPaid({
     setUntil(formatDateTime(expiresAt));
     const left = new Date(expiresAt).getTime() - Date.now();
     if (left <= 0) return setValid(false);
+    if (rememberedPayment(slug)) {
+      forgetPayment(slug);
+      startDownload(downloadUrl);
+    }
     const t = setTimeout(() => setValid(false), Math.min(left, 2 ** 31 - 1));
     return () => clearTimeout(t);
-  }, [expiresAt]);
+  }, [slug, downloadUrl, expiresAt]);
 
   if (!valid) {
     return (

@@ -9,13 +9,12 @@ import { DEV_WALLET_ACCOUNTS, DEV_WALLET_ID, METAMASK_CONNECT_ID, type ClientNet
 
 const COINBASE_SDK_ID = "coinbaseWalletSDK";
 const BASE_ACCOUNT_ID = "baseAccount";
-/** EIP-6963 ids (rdns) of an injected MetaMask: the extension, and the mobile app's browser. */
-const METAMASK_RDNS = ["io.metamask", "io.metamask.mobile", "io.metamask.flask"];
 
 /**
  * The wallets a buyer can pick, in order: announced browser wallets (EIP-6963), Coinbase Wallet,
- * Base Account, MetaMask's own connector when no MetaMask is injected (the app on a phone, a QR
- * code on a desktop), and the dev wallet on the local chain.
+ * Base Account, MetaMask's own connector when the browser has no wallet of its own (the MetaMask
+ * app on a phone, a QR code on a desktop; inside a wallet's browser or with an extension, the
+ * injected wallet is the way), and the dev wallet on the local chain.
  */
 function useWalletOptions(network: ClientNetwork) {
   const connectors = useConnectors();
@@ -26,8 +25,7 @@ function useWalletOptions(network: ClientNetwork) {
     const browser: Connector[] = announced.length ? announced : legacy && hasWindowEthereum ? [legacy] : [];
     const coinbase = connectors.find((c) => c.id === COINBASE_SDK_ID);
     const baseAccount = connectors.find((c) => c.id === BASE_ACCOUNT_ID);
-    const metaMaskInjected = announced.some((c) => METAMASK_RDNS.includes(c.id));
-    const metaMask = metaMaskInjected ? undefined : connectors.find((c) => c.id === METAMASK_CONNECT_ID);
+    const metaMask = browser.length ? undefined : connectors.find((c) => c.id === METAMASK_CONNECT_ID);
     const dev = network.local ? connectors.filter((c) => c.id.startsWith(DEV_WALLET_ID)) : [];
     return { browser, coinbase, baseAccount, metaMask, dev };
   }, [connectors, network.local]);

@@ -1,8 +1,9 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Spinner } from "@/components/pay/icons";
+import { rememberedPayment } from "@/components/pay/purchase-client";
 import type { CheckoutProps } from "@/lib/pay/types";
 
 /** Rows of the wallet list while its code loads: the list's own height, so nothing moves when it arrives. */
@@ -28,11 +29,15 @@ const WalletPanel = dynamic(() => import("@/components/pay/wallet-panel"), { ssr
  * JavaScript), and the wallet code — wagmi, viem, connectors, the x402 client — is fetched only
  * when the buyer asks for it (warmed on hover, focus or touch, loaded on press), or straight away
  * for a returning buyer whose last wallet can reconnect (`resume`, from wagmi's
- * `wagmi.recentConnectorId` cookie). The panel keeps a minimum height so the loaded wallet list does
- * not move the page.
+ * `wagmi.recentConnectorId` cookie) or whose signed payment is still waiting for its answer (kept
+ * in this browser, posted again by the checkout). The panel keeps a minimum height so the loaded
+ * wallet list does not move the page.
  */
 export function PanelLoader({ resume, ...props }: CheckoutProps & { resume: boolean }) {
   const [open, setOpen] = useState(resume);
+  useEffect(() => {
+    if (rememberedPayment(props.slug)) setOpen(true);
+  }, [props.slug]);
   if (open) return <WalletPanel {...props} />;
   const warm = () => void import("@/components/pay/wallet-panel");
   return (

@@ -69,6 +69,7 @@ export default async function PayPage({ params }: Props) {
 
   const panel = view.paid ? (
     <AlreadyPaid
+      slug={view.slug}
       downloadUrl={view.paid.downloadUrl}
       expiresAt={view.paid.expiresAt}
       fileName={view.file.name}
