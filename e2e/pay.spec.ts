@@ -36,6 +36,16 @@ test.beforeAll(async () => {
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
+/** An iPhone-sized phone: 390×844 CSS pixels, touch, a mobile Safari user agent. */
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+};
+
 /** Opens the shareable URL (browsers are sent to the pay page), presses Pay and waits for the wallet list. */
 async function openPayPage(page: Page, link: CreatedLink) {
   await page.goto(link.url);
@@ -345,14 +355,7 @@ test.describe("links that cannot sell", () => {
 
 test.describe("the page itself", () => {
   test.describe("on a phone (390×844)", () => {
-    test.use({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 3,
-      isMobile: true,
-      hasTouch: true,
-      userAgent:
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
-    });
+    test.use(PHONE);
 
     test("fits the screen, shows the wallet choice above the fold, and pays", async ({ page }) => {
       const link = await creator.link({
@@ -478,15 +481,6 @@ test.describe("the page itself", () => {
     await shot(page, "og-image", false);
   });
 });
-
-const PHONE = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 3,
-  isMobile: true,
-  hasTouch: true,
-  userAgent:
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
-};
 
 for (const [name, device] of [
   ["desktop", { viewport: { width: 1280, height: 800 } }],
