@@ -269,6 +269,7 @@ export function SignInPanel({ callbackUrl, initialError, devChain }: { callbackU
         </div>
       )}
 
+      {devChain && <TestAccounts step={step} busy={busy} onPick={(a) => run({ kind: "dev", ...a })} />}
       <WalletList title="Browser wallets" connectors={options.browser} step={step} busy={busy} onPick={(connector) => run({ kind: "wallet", connector })} />
       {options.noBrowserWallet && (
         <div className="rounded-xl border border-dashed border-zinc-300 p-4 text-sm dark:border-zinc-700" data-testid="no-wallet">
@@ -290,7 +291,6 @@ export function SignInPanel({ callbackUrl, initialError, devChain }: { callbackU
         onPick={(connector) => run({ kind: "wallet", connector })}
         className="mt-5"
       />
-      {devChain && <TestAccounts step={step} busy={busy} onPick={(a) => run({ kind: "dev", ...a })} />}
       <p className="mt-8 text-xs text-zinc-500">
         Signing in creates your creator account on first use. Your address is your identity: no email, no password.
       </p>
@@ -356,7 +356,7 @@ function TestAccounts({ step, busy, onPick }: { step: Step; busy: boolean; onPic
   const account = DEV_ACCOUNTS.find((a) => a.index === index) ?? DEV_ACCOUNTS[0]!;
   const active = "connector" in step && step.connector === `dev-${account.index}`;
   return (
-    <section className="mt-5 rounded-xl border border-dashed border-amber-300 bg-amber-50/60 p-3 dark:border-amber-700/60 dark:bg-amber-950/20" aria-labelledby="test-accounts-title">
+    <section className="mb-5 rounded-xl border border-dashed border-amber-300 bg-amber-50/60 p-3 dark:border-amber-700/60 dark:bg-amber-950/20" aria-labelledby="test-accounts-title">
       <h2 id="test-accounts-title" className="mb-2 text-xs font-medium uppercase tracking-wide text-amber-900 dark:text-amber-200">
         Test accounts · local chain
       </h2>
