@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { appPages, openPage, seed, signInAsTestCreator, type Seeded } from "./fixtures/pages";
+import { forEachPage, openPage, seed, signInAsTestCreator, type Seeded } from "./fixtures/pages";
 
 /**
  * Accessibility of every page: axe-core finds no serious or critical violation (WCAG 2.x A/AA and
@@ -65,35 +65,21 @@ async function unreachableControls(page: Page): Promise<string[]> {
 
 test("no serious or critical axe violations on any page, at desktop and phone width", async ({ page }) => {
   test.setTimeout(300_000);
-  let signedIn = false;
-  for (const p of appPages(seeded)) {
-    await test.step(p.name, async () => {
-      if (p.signedIn && !signedIn) {
-        await signInAsTestCreator(page, p.path);
-        signedIn = true;
-      }
-      for (const viewport of [{ width: 1280, height: 860 }, { width: 390, height: 844 }]) {
-        await page.setViewportSize(viewport);
-        await openPage(page, p);
-        expect(await seriousViolations(page), `${p.path} at ${viewport.width} px`).toEqual([]);
-      }
-    });
-  }
+  await forEachPage(page, seeded, async (p) => {
+    for (const viewport of [{ width: 1280, height: 860 }, { width: 390, height: 844 }]) {
+      await page.setViewportSize(viewport);
+      await openPage(page, p);
+      expect(await seriousViolations(page), `${p.path} at ${viewport.width} px`).toEqual([]);
+    }
+  });
 });
 
 test("every visible control is reachable with the Tab key", async ({ page }) => {
   test.setTimeout(300_000);
-  let signedIn = false;
-  for (const p of appPages(seeded)) {
-    await test.step(p.name, async () => {
-      if (p.signedIn && !signedIn) {
-        await signInAsTestCreator(page, p.path);
-        signedIn = true;
-      }
-      await openPage(page, p);
-      expect(await unreachableControls(page), `unreachable on ${p.path}`).toEqual([]);
-    });
-  }
+  await forEachPage(page, seeded, async (p) => {
+    await openPage(page, p);
+    expect(await unreachableControls(page), `unreachable on ${p.path}`).toEqual([]);
+  });
 });
 
 test("keyboard only: create a link, share it, close the dialog", async ({ page }) => {

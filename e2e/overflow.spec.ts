@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { appPages, horizontalOverflow, openPage, screenshot, seed, signInAsTestCreator, type Seeded } from "./fixtures/pages";
+import { forEachPage, horizontalOverflow, openPage, screenshot, seed, signInAsTestCreator, type Seeded } from "./fixtures/pages";
 
 /**
  * No page is wider than a 390 px phone screen (the width of an iPhone 14), nor than a 1280 px
@@ -21,22 +21,15 @@ test.beforeAll(async () => {
 
 test("no page scrolls sideways at 390 px", async ({ page }) => {
   test.setTimeout(240_000);
-  let signedIn = false;
-  for (const p of appPages(seeded)) {
-    await test.step(p.name, async () => {
-      if (p.signedIn && !signedIn) {
-        await signInAsTestCreator(page, p.path);
-        signedIn = true;
-      }
-      await page.setViewportSize(PHONE);
-      await openPage(page, p);
-      expect(await horizontalOverflow(page), `${p.path} is wider than 390 px`).toBeLessThanOrEqual(0);
-      await screenshot(page, `${p.name}-phone`);
-      await page.setViewportSize(DESKTOP);
-      expect(await horizontalOverflow(page), `${p.path} is wider than 1280 px`).toBeLessThanOrEqual(0);
-      await screenshot(page, `${p.name}-desktop`);
-    });
-  }
+  await forEachPage(page, seeded, async (p) => {
+    await page.setViewportSize(PHONE);
+    await openPage(page, p);
+    expect(await horizontalOverflow(page), `${p.path} is wider than 390 px`).toBeLessThanOrEqual(0);
+    await screenshot(page, `${p.name}-phone`);
+    await page.setViewportSize(DESKTOP);
+    expect(await horizontalOverflow(page), `${p.path} is wider than 1280 px`).toBeLessThanOrEqual(0);
+    await screenshot(page, `${p.name}-desktop`);
+  });
 });
 
 test("dialogs fit a 390 px screen", async ({ page }) => {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import lighthouse from "lighthouse";
+import { CHROMIUM_ARGS, chromiumPath } from "../../tests/support/chromium";
 import type { Resources } from "./resources";
 
 /** Lighthouse's scores of one page (0–100) and the metrics behind performance. */
@@ -46,24 +47,10 @@ export async function runLighthouse(
   const { port, resources, log } = opts;
   const ensure = spawnSync("bash", [path.resolve(import.meta.dirname, "../../scripts/ensure-chromium.sh")], { stdio: "inherit" });
   if (ensure.status !== 0) throw new Error("no Chromium for Lighthouse");
-  const executable = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   const profile = await mkdtemp(path.join(os.tmpdir(), "vend-lighthouse-"));
   const chromium = spawn(
-    executable,
-    [
-      "--headless=new",
-      `--remote-debugging-port=${port}`,
-      `--user-data-dir=${profile}`,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-      "about:blank",
-    ],
+    chromiumPath,
+    ["--headless=new", `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, ...CHROMIUM_ARGS, "about:blank"],
     { stdio: "ignore" },
   );
   resources.add("chromium", async () => {
