@@ -10,6 +10,8 @@ import type { Resources } from "./resources";
 export type LighthouseResult = {
   name: string;
   url: string;
+  /** The page Lighthouse ended on: another path means a redirect (e.g. a session the app refused). */
+  finalUrl: string;
   performance: number;
   accessibility: number;
   bestPractices: number;
@@ -77,6 +79,7 @@ export async function runLighthouse(
       const result: LighthouseResult = {
         name: page.name,
         url: page.url,
+        finalUrl: run.lhr.finalDisplayedUrl,
         performance: score("performance"),
         accessibility: score("accessibility"),
         bestPractices: score("best-practices"),
@@ -85,6 +88,8 @@ export async function runLighthouse(
         cls: audits["cumulative-layout-shift"]?.numericValue ?? NaN,
       };
       results.push(result);
+      const landed = new URL(result.finalUrl).pathname;
+      if (landed !== new URL(page.url).pathname) log(`  warning: ${page.name} ended on ${landed}: these scores are that page's`);
       log(
         `  ${page.name}: performance ${result.performance}, accessibility ${result.accessibility}, best practices ${result.bestPractices} ` +
           `(LCP ${Math.round(result.lcpMs)} ms, TBT ${Math.round(result.tbtMs)} ms, CLS ${result.cls.toFixed(3)})`,

@@ -150,7 +150,9 @@ export function printReport(r: BenchReport): void {
   }
   for (const l of r.lighthouse ?? []) {
     rows.push({
-      figure: `${l.name} Lighthouse, mobile: performance / accessibility / best practices`,
+      figure: `${l.name} Lighthouse, mobile: performance / accessibility / best practices${
+        new URL(l.finalUrl).pathname === new URL(l.url).pathname ? "" : ` (ended on ${new URL(l.finalUrl).pathname})`
+      }`,
       vend: `${l.performance} / ${l.accessibility} / ${l.bestPractices}`,
       baseline: `LCP ${(l.lcpMs / 1000).toFixed(1)} s, TBT ${Math.round(l.tbtMs)} ms, CLS ${l.cls.toFixed(2)}`,
       ratio: "—",
