@@ -252,12 +252,12 @@ async function main(): Promise<void> {
 
     let lighthouseResults: LighthouseResult[] | undefined;
     if (config.lighthouse) {
-      step("Lighthouse 12, mobile profile: pay page, sign-in, overview (signed in: session cookie as a header)");
+      step("Lighthouse 12, mobile profile: pay page, sign-in, overview (signed in: the session cookie in the browser)");
       lighthouseResults = await runLighthouse(
         [
           { name: "/pay/[slug]", url: `${baseUrl}/pay/${link.slug}` },
           { name: "/sign-in", url: `${baseUrl}/sign-in` },
-          { name: "/dashboard (overview)", url: `${baseUrl}/dashboard`, headers: { cookie } },
+          { name: "/dashboard (overview)", url: `${baseUrl}/dashboard`, cookie },
         ],
         { port: await freePort(), resources, log },
       );

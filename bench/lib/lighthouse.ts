@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { chromium } from "@playwright/test";
 import lighthouse from "lighthouse";
 import { CHROMIUM_ARGS, chromiumPath } from "../../tests/support/chromium";
 import type { Resources } from "./resources";
@@ -21,26 +22,21 @@ export type LighthouseResult = {
   cls: number;
 };
 
-export type LighthousePage = { name: string; url: string; headers?: Record<string, string> };
-
-/** Waits until Chromium's DevTools endpoint answers on `port`. */
-async function devtoolsReady(port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/json/version`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Chromium's DevTools did not answer on port ${port}`);
-}
+/** A page to measure; `cookie` (`name=value`, e.g. a next-auth session) is put in the browser first. */
+export type LighthousePage = { name: string; url: string; cookie?: string };
 
 /**
  * Runs Lighthouse 12 (its default: the mobile profile — a Moto G Power-sized screen, simulated slow
  * 4G and 4× CPU slowdown) on each page, one after another, in one headless Chromium
- * (`CHROMIUM_PATH`, else `/usr/bin/chromium`; `bash scripts/ensure-chromium.sh` installs it) that is
- * started here and stopped at the end (or by `resources` on Ctrl-C). `headers` (e.g. a session
- * `Cookie`) go with every request of that page. Categories: performance, accessibility, best
- * practices.
+ * (`CHROMIUM_PATH`, else `/usr/bin/chromium`; `bash scripts/ensure-chromium.sh` installs it),
+ * started here through Playwright with a DevTools port for Lighthouse, and stopped at the end (or
+ * by `resources` on Ctrl-C). Categories: performance, accessibility, best practices.
+ *
+ * A signed-in page gets its session cookie in the browser's cookie jar, not as an extra request
+ * header: the dashboard's wallet library writes cookies of its own, and the browser then sends its
+ * jar instead of the extra header, so the API calls would be anonymous. Lighthouse's storage reset
+ * would drop that cookie, so for such a page it is turned off and the HTTP cache is cleared here
+ * instead (every page is measured cold).
  */
 export async function runLighthouse(
   pages: LighthousePage[],
@@ -50,27 +46,28 @@ export async function runLighthouse(
   const ensure = spawnSync("bash", [path.resolve(import.meta.dirname, "../../scripts/ensure-chromium.sh")], { stdio: "inherit" });
   if (ensure.status !== 0) throw new Error("no Chromium for Lighthouse");
   const profile = await mkdtemp(path.join(os.tmpdir(), "vend-lighthouse-"));
-  const chromium = spawn(
-    chromiumPath,
-    ["--headless=new", `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, ...CHROMIUM_ARGS, "about:blank"],
-    { stdio: "ignore" },
-  );
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    args: [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`],
+  });
   resources.add("chromium", async () => {
-    if (chromium.exitCode === null) {
-      chromium.kill("SIGTERM");
-      await new Promise((resolve) => chromium.once("exit", resolve));
-    }
+    await browser.close();
     await rm(profile, { recursive: true, force: true });
   });
   try {
-    await devtoolsReady(port);
     const results: LighthouseResult[] = [];
     for (const page of pages) {
+      if (page.cookie) {
+        const at = page.cookie.indexOf("=");
+        await browser.addCookies([{ name: page.cookie.slice(0, at), value: page.cookie.slice(at + 1), url: page.url }]);
+        const tab = browser.pages()[0] ?? (await browser.newPage());
+        await (await browser.newCDPSession(tab)).send("Network.clearBrowserCache");
+      }
       const run = await lighthouse(page.url, {
         port,
         logLevel: "error",
         onlyCategories: ["performance", "accessibility", "best-practices"],
-        extraHeaders: page.headers ?? null,
+        disableStorageReset: Boolean(page.cookie),
       });
       if (!run) throw new Error(`Lighthouse returned nothing for ${page.url}`);
       const { categories, audits, runtimeError } = run.lhr;
