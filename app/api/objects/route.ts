@@ -16,7 +16,6 @@ export const dynamic = "force-dynamic";
 export const POST = withCreator(async ({ req, creator }) => {
   const upload = await readUpload(req);
   const object = await createObject({ ownerId: creator.userId, ...upload });
-  await upload.done;
   return json(object, { status: 201 });
 });
 
