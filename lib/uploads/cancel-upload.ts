@@ -9,12 +9,10 @@ import { getOwnedUpload, headerKeyOf } from "@/lib/uploads/get-upload";
  * Cancels the creator's upload: the multipart upload is aborted (its parts are dropped by the
  * store), any object already completed at its key is deleted, and the upload is forgotten. A
  * completion running at the same time then finds no upload and keeps nothing.
- * @returns `{id, cancelled: true}`. @throws AppError `not_found` (404).
+ * @throws AppError `not_found` (404).
  */
-export async function cancelUpload(ownerId: string, id: string): Promise<{ id: string; cancelled: true }> {
-  const upload = await getOwnedUpload(ownerId, id);
-  await discardUpload(upload);
-  return { id: upload.id, cancelled: true };
+export async function cancelUpload(ownerId: string, id: string): Promise<void> {
+  await discardUpload(await getOwnedUpload(ownerId, id));
 }
 
 /**
