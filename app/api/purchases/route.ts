@@ -5,6 +5,8 @@ import { paymentFailureResponse, purchaseHeaders, purchaseJson } from "@/lib/pur
 import { goneError, linkState, loadLinkForSale } from "@/lib/purchases/sale";
 import { decodePayment } from "@/lib/x402/payment-header";
 
+export const maxDuration = 300;
+
 const body = z.object({
   slug: z.string().min(1).max(64),
   /** The `PAYMENT-SIGNATURE` (v2) or `X-PAYMENT` (v1) header value: base64 JSON PaymentPayload. */
