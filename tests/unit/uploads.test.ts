@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { DataItem } from "arbundles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { byteChunks } from "@/lib/storage/types";
 import { freshDatabase, type FreshDatabase } from "../../scripts/lib/fresh-database";
 import { startS3rver, type LocalS3 } from "../support/s3rver";
 
@@ -80,7 +81,7 @@ async function putParts(plan: Plan, bytes: Uint8Array) {
   const parts = await Promise.all(
     signed.parts.map(async ({ partNumber, url, size }) => {
       const body = bytes.subarray((partNumber - 1) * partSize, (partNumber - 1) * partSize + Number(size));
-      const res = await fetch(url, { method: "PUT", body });
+      const res = await fetch(url, { method: "PUT", body: body as BodyInit });
       expect(res.status).toBe(200);
       return { partNumber, etag: res.headers.get("etag")! };
     }),
@@ -90,7 +91,7 @@ async function putParts(plan: Plan, bytes: Uint8Array) {
 
 async function readKey(key: string): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of await u.storage().get(key)) chunks.push(chunk);
+  for await (const chunk of byteChunks(await u.storage().get(key))) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
