@@ -9,6 +9,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "e2e",
+  // The Vercel-shaped stack has its own configuration (playwright.vercel.config.ts).
+  testIgnore: ["vercel/**"],
   globalSetup: "./e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
