@@ -50,7 +50,7 @@ test("a 100 MB upload from the dashboard goes straight to the bucket; a buyer pa
   const file = path.join(dir, "survey-scans-100mb.bin");
   const sha256 = await bigFile(file, SIZE);
 
-  const creatorPage = await (await browser.newContext()).newPage();
+  const creatorPage = await (await browser.newContext({ baseURL: env.baseUrl })).newPage();
   await wallet(creatorPage, env, hardhat(0));
   const toBucket: string[] = [];
   const throughApp: string[] = [];
@@ -76,7 +76,6 @@ test("a 100 MB upload from the dashboard goes straight to the bucket; a buyer pa
   await test.step("create a link for it", async () => {
     await creatorPage.getByTestId("upload-item").getByRole("link", { name: "Create link" }).click();
     await expect(creatorPage).toHaveURL(/\/dashboard\/links\/new\?objectId=obj_/);
-    await creatorPage.getByRole("button", { name: "Use mine" }).click();
     await creatorPage.getByLabel("Price").fill("0.05");
     await creatorPage.getByLabel("Title").fill("Survey scans, 100 MB");
     await creatorPage.getByRole("button", { name: "Create link" }).click();
@@ -87,7 +86,7 @@ test("a 100 MB upload from the dashboard goes straight to the bucket; a buyer pa
   await test.step("a buyer pays and downloads the exact bytes", async () => {
     const buyer = hardhat(5);
     const before = await balanceOf({ ...env }, buyer.address);
-    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    const page = await (await browser.newContext({ baseURL: env.baseUrl, acceptDownloads: true })).newPage();
     await wallet(page, env, buyer);
     await page.goto(linkUrl);
     await expect(page).toHaveURL(/\/pay\//);
