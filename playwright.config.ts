@@ -10,7 +10,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export default defineConfig({
   testDir: "e2e",
   // The Vercel-shaped stack has its own configuration (playwright.vercel.config.ts).
-  testIgnore: ["vercel/**"],
+  testIgnore: /[\\/]e2e[\\/]vercel[\\/]/,
   globalSetup: "./e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,
