@@ -50,7 +50,7 @@ describe.runIf(server && /^postgres(ql)?:\/\//.test(server))("Neon's serverless 
 
   afterAll(async () => {
     await (await (await import("@/lib/db")).db()).$disconnect();
-    await new Promise((resolve) => proxy?.close(resolve));
+    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
