@@ -324,6 +324,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** The production build under `next start` on `port`, with the bench's data folder, database and storage. */
+function startBenchApp(port: number, dir: string, databaseUrl: string, storageEnv: Record<string, string>) {
+  const url = `http://127.0.0.1:${port}`;
+  return startApp({
+    port,
+    env: {
+      NODE_ENV: "production",
+      VEND_DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+      APP_URL: url,
+      NEXTAUTH_URL: url,
+      NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+      MAX_UPLOAD_BYTES: String(Math.max(bytes, 2 * 1024 * MiB)),
+      ...storageEnv,
+    },
+  });
+}
+
 function ensureBuild(): void {
   if (existsSync(path.join(root, ".next", "BUILD_ID"))) return;
   console.log("No .next build found: running next build …");
@@ -364,19 +382,7 @@ async function main(): Promise<void> {
       storageEnv = s3.env;
     }
     const url = `http://127.0.0.1:${appPort}`;
-    const app = await startApp({
-      port: appPort,
-      env: {
-        NODE_ENV: "production",
-        VEND_DATA_DIR: dir,
-        DATABASE_URL: databaseUrl,
-        APP_URL: url,
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-        MAX_UPLOAD_BYTES: String(Math.max(bytes, 2 * 1024 * MiB)),
-        ...storageEnv,
-      },
-    });
+    const app = await startBenchApp(appPort, dir, databaseUrl, storageEnv);
     cleanups.push(() => app.stop());
     const pid = await listeningPid(appPort);
 
@@ -573,19 +579,7 @@ async function directBench(): Promise<void> {
     cleanups.push(() => s3.stop());
     const appPort = await freePort();
     const url = `http://127.0.0.1:${appPort}`;
-    const app = await startApp({
-      port: appPort,
-      env: {
-        NODE_ENV: "production",
-        VEND_DATA_DIR: dir,
-        DATABASE_URL: databaseUrl,
-        APP_URL: url,
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-        MAX_UPLOAD_BYTES: String(Math.max(bytes, 2 * 1024 * MiB)),
-        ...s3.env,
-      },
-    });
+    const app = await startBenchApp(appPort, dir, databaseUrl, s3.env);
     cleanups.push(() => app.stop());
     const pid = await listeningPid(appPort);
     const key = await createApiKey(url, await signIn(url, hardhat(0)), "bench");
