@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { migrationStatus } from "@/lib/health/migration-status";
 import { configuredNetworks } from "@/lib/networks";
-import { createStore } from "@/lib/storage";
+import { storage } from "@/lib/storage";
 
 /** Longest wait for one dependency before it counts as unreachable. */
 const CHECK_TIMEOUT_MS = 3_000;
@@ -51,8 +51,7 @@ async function databaseCheck(): Promise<Health["checks"]["database"]> {
 async function storageCheck(): Promise<Health["checks"]["storage"]> {
   const config = env();
   try {
-    const store = createStore(config);
-    await timed(store.head("health/probe"));
+    await timed(storage().head("health/probe"));
     return { ok: true, driver: config.STORAGE_DRIVER };
   } catch (error) {
     return { ok: false, driver: config.STORAGE_DRIVER, problem: message(error) };
