@@ -59,6 +59,13 @@ test("the proxy refuses a body over 4.5 MB like Vercel, and both instances are r
   const res = await api.call("POST", "/api/objects", new Uint8Array(5_000_000), { "x-filename": "too-big.bin" });
   expect(res.status).toBe(413);
   expect(res.headers.get("x-vercel-error")).toBe("FUNCTION_PAYLOAD_TOO_LARGE");
+  const streamed = await fetch(`${baseUrl}/api/objects`, {
+    method: "POST",
+    headers: { "x-filename": "streamed.bin" },
+    body: new Blob([new Uint8Array(5_000_000)]).stream(),
+    duplex: "half",
+  } as RequestInit);
+  expect(streamed.status).toBe(413);
   for (const app of apps) {
     const health = await fetch(`${app}/api/health`);
     expect(health.status).toBe(200);

@@ -19,61 +19,68 @@ export type VercelProxy = {
  * A small proxy in front of several app instances, shaped like Vercel's edge: each request goes to
  * the next backend in turn (round robin), and a request body over 4.5 MB is refused as Vercel
  * refuses it — 413 with `x-vercel-error: FUNCTION_PAYLOAD_TOO_LARGE` — whether it announces its
- * length or streams it (the forwarded request is then cut). Host and the rest of the request pass
- * unchanged; `x-forwarded-*` are added.
+ * length or streams it. As on Vercel, a function gets the whole body at once: the proxy reads it
+ * (4.5 MB at most) before forwarding it with its length. An oversize body is read to its end and
+ * dropped before the 413 is sent, so the client is not cut off mid-upload. Host and the rest of
+ * the request pass unchanged; `x-forwarded-*` are added.
  */
 export async function startVercelProxy(backends: string[], port = 0): Promise<VercelProxy> {
   let next = 0;
   const state = { hits: backends.map(() => 0), refused: 0 };
-  const refuse = (res: http.ServerResponse) => {
+  /** Drops the rest of the request body, then answers 413. */
+  const refuse = (req: http.IncomingMessage, res: http.ServerResponse) => {
     state.refused += 1;
-    if (res.headersSent) return void res.destroy();
-    res.writeHead(413, { "content-type": "text/plain; charset=utf-8", "x-vercel-error": "FUNCTION_PAYLOAD_TOO_LARGE", connection: "close" });
-    res.end("Request Entity Too Large\n\nFUNCTION_PAYLOAD_TOO_LARGE\n");
+    req.removeAllListeners("data");
+    req.resume();
+    const answer = () => {
+      res.writeHead(413, { "content-type": "text/plain; charset=utf-8", "x-vercel-error": "FUNCTION_PAYLOAD_TOO_LARGE" });
+      res.end("Request Entity Too Large\n\nFUNCTION_PAYLOAD_TOO_LARGE\n");
+    };
+    if (req.readableEnded) answer();
+    else req.once("end", answer);
   };
   const server = http.createServer((req, res) => {
     const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > VERCEL_BODY_LIMIT) {
-      req.resume();
-      return refuse(res);
-    }
-    const index = next++ % backends.length;
-    state.hits[index]! += 1;
-    const target = new URL(req.url ?? "/", backends[index]);
-    const upstream = http.request(
-      target,
-      {
-        method: req.method,
-        headers: {
-          ...req.headers,
-          "x-forwarded-for": req.socket.remoteAddress ?? "",
-          "x-forwarded-host": req.headers.host ?? "",
-          "x-forwarded-proto": "http",
-        },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => {
-      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
-      res.end("Bad gateway\n");
-    });
+    if (declared > VERCEL_BODY_LIMIT) return refuse(req, res);
+    const chunks: Buffer[] = [];
     let seen = 0;
-    req.on("data", (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       seen += chunk.byteLength;
-      if (seen > VERCEL_BODY_LIMIT) {
-        upstream.destroy();
-        req.destroy();
-        refuse(res);
-        return;
-      }
-      if (!upstream.write(chunk)) req.pause();
+      if (seen > VERCEL_BODY_LIMIT) return refuse(req, res);
+      chunks.push(chunk);
+    };
+    req.on("data", collect);
+    req.once("end", () => {
+      if (seen > VERCEL_BODY_LIMIT) return;
+      const body = Buffer.concat(chunks);
+      const index = next++ % backends.length;
+      state.hits[index]! += 1;
+      const headers = { ...req.headers };
+      delete headers["transfer-encoding"];
+      const upstream = http.request(
+        new URL(req.url ?? "/", backends[index]),
+        {
+          method: req.method,
+          headers: {
+            ...headers,
+            ...(body.byteLength || req.headers["content-length"] ? { "content-length": String(body.byteLength) } : {}),
+            "x-forwarded-for": req.socket.remoteAddress ?? "",
+            "x-forwarded-host": req.headers.host ?? "",
+            "x-forwarded-proto": "http",
+          },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on("error", () => {
+        if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+        res.end("Bad gateway\n");
+      });
+      res.on("close", () => upstream.destroy());
+      upstream.end(body);
     });
-    upstream.on("drain", () => req.resume());
-    req.on("end", () => upstream.end());
-    res.on("close", () => upstream.destroy());
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const actual = (server.address() as AddressInfo).port;
