@@ -152,6 +152,9 @@ export async function deliverObject(
   headers.set("X-DataItem-Id", object.dataItemId);
   const store = storage();
   if (total > 0n && redirects(store, opts)) {
+    if (!(await store.head(object.storageKey))) {
+      throw new AppError("object_gone", "The file behind this link is no longer available.");
+    }
     const location = await store.presignGet(object.storageKey, {
       expiresIn: PRESIGNED_GET_SECONDS,
       contentType: object.contentType,
