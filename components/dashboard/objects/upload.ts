@@ -1,7 +1,7 @@
 "use client";
 
-import AwsS3 from "@uppy/aws-s3";
-import Uppy from "@uppy/core";
+import type AwsS3 from "@uppy/aws-s3";
+import type Uppy from "@uppy/core";
 import { api, ApiError, signInHref, toApiError } from "@/components/dashboard/api";
 import type { ObjectItem } from "@/components/dashboard/types";
 import type { UploadPlan } from "@/lib/uploads/create-upload";
@@ -45,7 +45,9 @@ export function uploadObject(file: File, onProgress: Progress): UploadHandle {
       inner = streamUpload(plan.url, file, onProgress);
       return inner.promise;
     }
-    direct = new DirectUpload(file, plan, onProgress);
+    // Uppy is loaded only when a file goes to the bucket (not with fs storage, not on first load).
+    const [{ default: UppyCore }, { default: UppyAwsS3 }] = await Promise.all([import("@uppy/core"), import("@uppy/aws-s3")]);
+    direct = new DirectUpload({ Uppy: UppyCore, AwsS3: UppyAwsS3 }, file, plan, onProgress);
     if (cancelled) {
       direct.cancel();
       throw new UploadCancelled();
@@ -86,13 +88,14 @@ class DirectUpload {
   private stored = false;
 
   constructor(
+    uppy: { Uppy: typeof Uppy; AwsS3: typeof AwsS3 },
     file: File,
     private readonly plan: Extract<UploadPlan, { mode: "multipart" }>,
     onProgress: Progress,
   ) {
     const partSize = Number(plan.partSize);
-    this.uppy = new Uppy({ autoProceed: false, allowMultipleUploadBatches: true });
-    this.uppy.use(AwsS3, {
+    this.uppy = new uppy.Uppy({ autoProceed: false, allowMultipleUploadBatches: true });
+    this.uppy.use(uppy.AwsS3, {
       shouldUseMultipart: true,
       getChunkSize: () => partSize,
       signRequest: (request) => this.sign(request),
