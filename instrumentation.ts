@@ -2,17 +2,17 @@
  * Next.js server start hook. On a long-lived Node server (self-hosted, `next start`, `npm run dev`):
  * - refuses to serve on a database this build's migrations have not all been applied to: prints
  *   what is pending and to run `npm run db:migrate`, and exits (status 1) before the first request;
- * - once a minute, reconciles payments left `settling` and aborts expired uploads.
+ * - runs the deployment's periodic work once a minute (lib/maintenance.ts: reconcile settlements,
+ *   erase deleted objects no buyer is owed, sweep rate limits, abort expired uploads).
  * On Vercel, where functions do not stay up, the build command migrates, `GET /api/health` reports
  * an unmigrated database, and `GET /api/cron/reconcile` (Vercel Cron) does the periodic work.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.VERCEL) return;
-  const [{ db }, { migrationStatus }, { reconcileStale }, { sweepExpiredUploads }] = await Promise.all([
+  const [{ db }, { migrationStatus }, { runMaintenance }] = await Promise.all([
     import("@/lib/db"),
     import("@/lib/health/migration-status"),
-    import("@/lib/purchases/reconcile"),
-    import("@/lib/uploads/sweep-uploads"),
+    import("@/lib/maintenance"),
   ]);
   const { pending, failed } = await migrationStatus(await db());
   if (pending.length > 0 || failed.length > 0) {
@@ -25,8 +25,7 @@ export async function register(): Promise<void> {
     process.exit(1);
   }
   const timer = setInterval(() => {
-    reconcileStale().catch((error: unknown) => console.error("[vend] reconcile failed", error));
-    sweepExpiredUploads().catch((error: unknown) => console.error("[vend] upload sweep failed", error));
+    runMaintenance().catch((error: unknown) => console.error("[vend] maintenance failed", error));
   }, 60_000);
   timer.unref();
 }

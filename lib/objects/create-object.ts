@@ -11,15 +11,22 @@ import { serverSigner } from "@/lib/ans104/signer";
 import { objectJson, type ObjectJson } from "@/lib/objects/object-json";
 import { storage } from "@/lib/storage";
 import { byteChunks, StorageUnavailableError, type ByteSource } from "@/lib/storage/types";
+import { isSafeString } from "@/lib/validate";
 
 /** A stored object's file name, shown to buyers and sent as `Content-Disposition`. */
-export const objectName = z.string().trim().min(1).max(255, "The file name is longer than 255 characters.");
+export const objectName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255, "The file name is longer than 255 characters.")
+  .refine(isSafeString, "The file name may not contain NUL or control characters.");
 /** A stored object's media type (`type/subtype`, parameters allowed). */
 export const mediaType = z
   .string()
   .trim()
   .max(255)
   .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, "Not a valid media type.")
+  .refine(isSafeString, "Not a valid media type.")
   .default("application/octet-stream");
 
 export const createObjectInput = z.object({
@@ -37,6 +44,8 @@ export const createObjectInput = z.object({
 });
 export type CreateObjectInput = z.input<typeof createObjectInput> & {
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+  /** Settles when the whole request body was read (a multipart parser's end); rejects when it broke. */
+  done?: Promise<void>;
 };
 
 /**
@@ -48,14 +57,16 @@ export type CreateObjectInput = z.input<typeof createObjectInput> & {
  *   stored unchanged, so its id, owner and signature type are the creator's.
  * The object row is written only after both the payload and the signed header are stored.
  * @returns the object (see {@link objectJson}).
- * @throws AppError `payload_too_large` (413, nothing stored), `invalid_data_item` (400),
+ * @throws AppError `empty_file` (400, no bytes; nothing stored), `payload_too_large` (413, nothing
+ *   stored), `invalid_data_item` (400),
  *   `upstream_error` (502, storage failed; nothing recorded).
  */
 export async function createObject(input: CreateObjectInput): Promise<ObjectJson> {
-  const { body, ...rest } = input;
+  const { body, done, ...rest } = input;
   const data = createObjectInput.parse(rest);
   const maxBytes = env().MAX_UPLOAD_BYTES;
   if (data.declaredSize !== undefined && data.declaredSize > maxBytes) throw tooLarge(maxBytes);
+  if (data.declaredSize === 0n) throw emptyFile();
 
   const id = newId("obj");
   const payloadKey = `objects/${data.ownerId}/${id}/payload`;
@@ -76,13 +87,20 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
           anchor: newAnchor(),
           tags: serverTags(data.name as string, data.contentType),
         });
+    await done;
   } catch (error) {
+    if (stored) await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
     if (error instanceof PayloadTooLargeError) throw tooLarge(maxBytes);
     if (error instanceof InvalidDataItemError) throw new AppError("invalid_data_item", error.message);
     if (error instanceof StorageUnavailableError) {
       throw new AppError("upstream_error", "The storage backend failed; nothing was stored. Try again.");
     }
     throw error;
+  }
+
+  if (stored.size === 0n) {
+    await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
+    throw emptyFile();
   }
 
   const name = data.name ?? dataItemTag(stored.tags, "File-Name") ?? `${stored.id}.bin`;
@@ -126,6 +144,11 @@ export function serverTags(name: string, contentType: string): Tag[] {
 /** A random ANS-104 anchor (32 bytes once encoded): every upload gets its own DataItem id, even for identical bytes. */
 export function newAnchor(): string {
   return randomBytes(24).toString("base64url");
+}
+
+/** The 400 `empty_file` error of an upload of 0 bytes. */
+export function emptyFile(): AppError {
+  return new AppError("empty_file", "The file is empty (0 bytes): there is nothing to sell. Nothing was stored.");
 }
 
 /** Size of the chunks an upload body is regrouped into before hashing and storing (1 MiB). */

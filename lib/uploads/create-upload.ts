@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { mediaType, objectName, tooLarge } from "@/lib/objects/create-object";
+import { emptyFile, mediaType, objectName, tooLarge } from "@/lib/objects/create-object";
 import { directStore, partCountOf } from "@/lib/uploads/get-upload";
 import { sweepExpiredUploads } from "@/lib/uploads/sweep-uploads";
 
@@ -56,17 +56,17 @@ export type UploadPlan =
  * size is 8 MiB, or larger for files over 78 GiB (S3 allows 10,000 parts), rounded up to a MiB.
  * With the fs driver nothing is recorded: the answer says to stream the bytes to `POST /api/objects`.
  * The creator's own expired uploads are swept first (aborted and forgotten).
- * @throws AppError `invalid_request` (400: bad name, type or size, or an empty file, which has no
- *   part: send it to `POST /api/objects`), `payload_too_large` (413, over MAX_UPLOAD_BYTES),
+ * @throws AppError `invalid_request` (400: bad name, type or size), `empty_file` (400: 0 bytes,
+ *   nothing to sell), `payload_too_large` (413, over MAX_UPLOAD_BYTES),
  *   `upstream_error` (502, the store refused to open the upload; nothing recorded).
  */
 export async function createUpload(input: CreateUploadInput): Promise<UploadPlan> {
   const data = createUploadInput.parse(input);
   const maxBytes = env().MAX_UPLOAD_BYTES;
   if (data.size > maxBytes) throw tooLarge(maxBytes);
+  if (data.size === 0n) throw emptyFile();
   const store = directStore();
   if (!store) return { mode: "stream", url: "/api/objects" };
-  if (data.size === 0n) throw new AppError("invalid_request", "An empty file has no part to upload: POST it to /api/objects.");
   await sweepExpiredUploads({ ownerId: data.ownerId });
 
   const perPart = (data.size + MAX_PARTS - 1n) / MAX_PARTS;

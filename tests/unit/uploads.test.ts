@@ -153,7 +153,7 @@ describe("direct uploads", () => {
 
   it("refuses bad requests with clear errors and records nothing", async () => {
     await expect(u.createUpload({ ownerId: owner, name: "big.bin", size: String(64 * MiB + 1) })).rejects.toMatchObject({ code: "payload_too_large" });
-    await expect(u.createUpload({ ownerId: owner, name: "empty.bin", size: "0" })).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(u.createUpload({ ownerId: owner, name: "empty.bin", size: "0" })).rejects.toMatchObject({ code: "empty_file" });
     await expect(u.createUpload({ ownerId: owner, name: "", size: "10" })).rejects.toThrow();
     const plan = await open(new Uint8Array(10));
     await expect(u.signParts(owner, plan.id, { partNumbers: [2] })).rejects.toMatchObject({ code: "invalid_request" });

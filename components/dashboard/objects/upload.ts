@@ -26,20 +26,17 @@ type Progress = (loaded: number, total: number) => void;
  * Uploads one file, the way this server stores files: it first asks `POST /api/uploads`.
  * - S3 storage (`mode: "multipart"`): the bytes go straight to the bucket in parts, through
  *   {@link DirectUpload} (Uppy's S3 plugin), then `POST /api/uploads/{id}/complete` signs them.
- * - fs storage (`mode: "stream"`), and empty files: the bytes are streamed to `POST /api/objects`.
+ * - fs storage (`mode: "stream"`): the bytes are streamed to `POST /api/objects`.
  */
 export function uploadObject(file: File, onProgress: Progress): UploadHandle {
   let cancelled = false;
   let inner: UploadHandle | undefined;
   let direct: DirectUpload | undefined;
   const promise = (async () => {
-    const plan =
-      file.size === 0
-        ? ({ mode: "stream", url: "/api/objects" } as const)
-        : await api<UploadPlan>("/api/uploads", {
-            method: "POST",
-            json: { name: file.name, contentType: file.type || "application/octet-stream", size: String(file.size) },
-          });
+    const plan = await api<UploadPlan>("/api/uploads", {
+      method: "POST",
+      json: { name: file.name, contentType: file.type || "application/octet-stream", size: String(file.size) },
+    });
     if (plan.mode === "stream") {
       if (cancelled) throw new UploadCancelled();
       inner = streamUpload(plan.url, file, onProgress);
