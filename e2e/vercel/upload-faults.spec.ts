@@ -67,7 +67,7 @@ test("a part that keeps failing stops the upload; Retry continues with the parts
   await expect(item).toHaveAttribute("data-status", "done", { timeout: 60_000 });
   expect(puts.get(1)).toBe(1);
   expect(puts.get(3)).toBe(1);
-  await expect(item).toContainText("20 MB");
+  await expect(item).toContainText("20 MiB");
 });
 
 test("Cancel aborts the upload and leaves no row", async ({ browser }) => {

@@ -67,7 +67,7 @@ test("a 100 MB upload from the dashboard goes straight to the bucket; a buyer pa
     await expect(item).toHaveAttribute("data-status", "uploading");
     await expect(creatorPage.getByRole("progressbar", { name: "Upload of survey-scans-100mb.bin" })).toBeVisible();
     await expect(item).toHaveAttribute("data-status", "done", { timeout: 240_000 });
-    await expect(item).toContainText("100 MB");
+    await expect(item).toContainText("100 MiB");
     expect(new Set(toBucket).size).toBe(13);
     expect(throughApp).toEqual([]);
   });
