@@ -12,6 +12,10 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** `pglite:<dir>` (embedded, default) or `postgresql://…` (a server). */
   DATABASE_URL: z.string().optional(),
+  /** How to reach a PostgreSQL server: `pg` (TCP) or `neon` (Neon's serverless driver); unset = by host. */
+  DATABASE_DRIVER: z.enum(["pg", "neon"]).optional(),
+  /** Most connections one process opens to a PostgreSQL server (default 10; 5 on Vercel). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
   /** Where the embedded default keeps its database, files, chain record and dev keys. */
   VEND_DATA_DIR: z.string().default(".vend"),
   /** The public origin of this deployment; links and SIWE domains are built from it. */

@@ -7,7 +7,7 @@ export type AppServer = { url: string; port: number; stop(): Promise<void>; outp
 
 /**
  * Starts the built app with `next start` on `port` and the given environment, and waits until
- * `GET /api/health` answers 200 (or fails with the server's output after `timeoutMs`).
+ * `GET /api/health/live` answers 200 (or fails with the server's output after `timeoutMs`).
  */
 export async function startApp(opts: {
   port: number;
@@ -34,7 +34,7 @@ export async function startApp(opts: {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next ${opts.mode ?? "start"} exited (${child.exitCode}):\n${log}`);
     try {
-      const res = await fetch(`${url}/api/health`);
+      const res = await fetch(`${url}/api/health/live`);
       if (res.ok) break;
     } catch {
       // Not listening yet.
