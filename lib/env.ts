@@ -38,6 +38,11 @@ const schema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
+  /**
+   * Seconds a purchase waits for its settlement's receipt before answering 409 `settlement_pending`
+   * (the payment stays `settling`; the reconciler finishes it from the chain).
+   */
+  SETTLEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(20),
   /** Bearer secret of `GET /api/cron/reconcile` (Vercel Cron sends it); unset = route disabled. */
   CRON_SECRET: z.string().min(16).optional(),
   /** Secret that signs download receipts; defaults to NEXTAUTH_SECRET. */
