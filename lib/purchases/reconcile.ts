@@ -8,6 +8,7 @@ import { release } from "@/lib/purchases/release";
 import { forgetLinks } from "@/lib/purchases/sale";
 import { forgetSalesSummary } from "@/lib/sales/sales-summary";
 import { postgresLedger } from "@/lib/settlement/ledger";
+import type { LedgerTx } from "@/lib/settlement/ledger-types";
 import { chainVerdict } from "@/lib/settlement/verdict";
 import { settlementSigner } from "@/lib/x402/facilitator";
 
@@ -39,51 +40,52 @@ export async function reconcilePayment(payment: Payment): Promise<Payment> {
   const prisma = await db();
   try {
     const link = await prisma.paymentLink.findUniqueOrThrow({ where: { id: payment.linkId }, select: { payTo: true, ownerId: true, slug: true } });
-    const ours = await postgresLedger.ofPayment(payment.id);
-    const verdict = await chainVerdict(
-      publicClient(network),
-      {
-        asset: payment.asset as Address,
-        payer: payment.payer as Address,
-        nonce: payment.nonce as Hex,
-        amount: payment.amount,
-        payTo: link.payTo as Address,
-        validBefore: payment.validBefore,
-        createdAt: payment.createdAt,
-      },
-      ours,
-    );
+    const terms = {
+      asset: payment.asset as Address,
+      payer: payment.payer as Address,
+      nonce: payment.nonce as Hex,
+      amount: payment.amount,
+      payTo: link.payTo as Address,
+      validBefore: payment.validBefore,
+      createdAt: payment.createdAt,
+    };
     const from = payment.status;
-    switch (verdict.kind) {
-      case "settled": {
-        await prisma.$transaction(async (tx) => {
-          const { count } = await tx.payment.updateMany({
-            where: { id: payment.id, status: from },
-            data: { status: "settled", transaction: verdict.transaction, settledAt: new Date(), error: null },
+    // A second look only after a rebroadcast: the local chain mines it at once.
+    for (let pass = 0; pass < 2; pass++) {
+      const ours = await postgresLedger.ofPayment(payment.id);
+      const verdict = await chainVerdict(publicClient(network), terms, ours);
+      switch (verdict.kind) {
+        case "settled": {
+          await prisma.$transaction(async (tx) => {
+            const { count } = await tx.payment.updateMany({
+              where: { id: payment.id, status: from },
+              data: { status: "settled", transaction: verdict.transaction, settledAt: new Date(), error: null },
+            });
+            if (count === 1 && from === "failed") {
+              await tx.$executeRaw`UPDATE "PaymentLink" SET "purchaseCount" = "purchaseCount" + 1 WHERE "id" = ${payment.linkId}`;
+            }
           });
-          if (count === 1 && from === "failed") {
-            await tx.$executeRaw`UPDATE "PaymentLink" SET "purchaseCount" = "purchaseCount" + 1 WHERE "id" = ${payment.linkId}`;
-          }
-        });
-        forgetSalesSummary(link.ownerId);
-        forgetLinks(link.slug);
-        break;
+          forgetSalesSummary(link.ownerId);
+          forgetLinks(link.slug);
+          break;
+        }
+        case "cancelled":
+          if (from === "settling") await release(payment.id, payment.linkId, "authorization_cancelled", "cancelled");
+          else await prisma.payment.updateMany({ where: { id: payment.id, status: "failed" }, data: { status: "cancelled", error: "authorization_cancelled" } });
+          break;
+        case "failed":
+          if (from === "settling") await release(payment.id, payment.linkId, verdict.reason);
+          else await prisma.payment.updateMany({ where: { id: payment.id, status: "failed" }, data: { error: verdict.reason } });
+          break;
+        case "open":
+          if (from === "settling" && pass === 0 && (await rebroadcast(payment.network, ours)) > 0) continue;
+          if (from === "failed") await prisma.payment.updateMany({ where: { id: payment.id, status: "failed" }, data: { updatedAt: new Date() } });
+          break;
+        case "unknown":
+          console.warn("[vend] reconcile: authorization used but its event was not found yet", payment.id);
+          break;
       }
-      case "cancelled":
-        if (from === "settling") await release(payment.id, payment.linkId, "authorization_cancelled", "cancelled");
-        else await prisma.payment.updateMany({ where: { id: payment.id, status: "failed" }, data: { status: "cancelled", error: "authorization_cancelled" } });
-        break;
-      case "failed":
-        if (from === "settling") await release(payment.id, payment.linkId, verdict.reason);
-        else await prisma.payment.updateMany({ where: { id: payment.id, status: "failed" }, data: { error: verdict.reason } });
-        break;
-      case "open":
-        if (from === "settling") await rebroadcast(payment.network, ours);
-        else await prisma.payment.updateMany({ where: { id: payment.id, status: "failed" }, data: { updatedAt: new Date() } });
-        break;
-      case "unknown":
-        console.warn("[vend] reconcile: authorization used but its event was not found yet", payment.id);
-        break;
+      break;
     }
   } catch (error) {
     console.error("[vend] reconcile failed; will retry later", payment.id, error);
@@ -92,14 +94,16 @@ export async function reconcilePayment(payment: Payment): Promise<Payment> {
   return prisma.payment.findUniqueOrThrow({ where: { id: payment.id } });
 }
 
-/** Rebroadcasts a settling payment's live transactions (claimed first: see the ledger). */
-async function rebroadcast(network: string, ours: Awaited<ReturnType<typeof postgresLedger.ofPayment>>): Promise<void> {
+/** Rebroadcasts a settling payment's live transactions (claimed first: see the ledger); how many the chain took. */
+async function rebroadcast(network: string, ours: LedgerTx[]): Promise<number> {
   const signer = signerOf(network);
-  if (!signer) return;
+  if (!signer) return 0;
+  let taken = 0;
   for (const tx of ours) {
     if (tx.status !== "pending") continue;
-    if (await postgresLedger.claim(tx.hash)) await signer.pipeline.rebroadcast(tx);
+    if ((await postgresLedger.claim(tx.hash)) && (await signer.pipeline.rebroadcast(tx))) taken++;
   }
+  return taken;
 }
 
 /**

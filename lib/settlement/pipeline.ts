@@ -146,28 +146,21 @@ export class SettlementPipeline {
 
   /**
    * Rebroadcasts the key's live (`pending`) transactions older than `olderThanMs`, in nonce order,
-   * and fills the gaps below them (the reconciler's sweep: a crash between record and send, a
-   * transaction a node dropped). Returns how many transactions it sent.
+   * and fills the gaps between and below them (the reconciler's sweep: a crash between record and
+   * send, a transaction a node dropped); settles those the chain's nonce has passed. Returns how
+   * many nonces it sent a transaction for.
    */
   async heal(olderThanMs: number): Promise<number> {
     return detached(async () => {
       const live = await this.o.ledger.live(this.o.key, new Date(Date.now() - olderThanMs), 200);
       if (live.length === 0) return 0;
       const chainNonce = await this.chainNonce("latest");
-      let sent = 0;
+      let top: bigint | undefined;
       for (const tx of live) {
-        if (tx.nonce < chainNonce) {
-          await this.settleStale(tx);
-          continue;
-        }
-        if (this.queue.some((i) => i.hash === tx.hash)) continue;
-        await this.fillGaps(tx.nonce);
-        if (await this.o.ledger.claim(tx.hash)) {
-          await this.rebroadcast(tx);
-          sent++;
-        }
+        if (tx.nonce < chainNonce) await this.settleStale(tx);
+        else if (top === undefined || tx.nonce > top) top = tx.nonce;
       }
-      return sent;
+      return top === undefined ? 0 : this.fillGaps(top + 1n);
     });
   }
 
@@ -373,43 +366,52 @@ export class SettlementPipeline {
    * recorded for it (claimed in the ledger first, so that its signer can no longer abandon it), or,
    * when nothing live holds it, sends a zero-value transaction to ourselves with it.
    */
-  private async fillGaps(upTo: bigint): Promise<void> {
+  private async fillGaps(upTo: bigint): Promise<number> {
     const chainNonce = await this.chainNonce("pending");
-    if (chainNonce >= upTo) return;
+    if (chainNonce >= upTo) return 0;
     const rows = await this.o.ledger.between(this.o.key, chainNonce, upTo);
+    let sent = 0;
     for (let n = chainNonce; n < upTo; n++) {
       if (this.queue.some((i) => i.nonce === n)) continue;
       const live = rows.filter((r) => r.nonce === n && r.status === "pending");
       let filled = false;
       for (const tx of live) {
         if (!(await this.o.ledger.claim(tx.hash))) continue;
-        filled = (await this.rebroadcast(tx)) || filled;
+        filled = (await this.rebroadcast(tx, false)) || filled;
       }
-      if (filled) continue;
-      console.warn(`[vend] settlement: filling nonce ${n} of ${this.o.key.address} on chain ${this.o.key.chainId}`);
-      const filler = await this.signRaw({ to: this.o.key.address, data: "0x", gas: 21_000n }, n);
-      await this.o.ledger.record({
-        ...filler,
-        chainId: this.o.key.chainId,
-        address: this.o.key.address,
-        nonce: n,
-        kind: "filler",
-        paymentId: null,
-        fromBlock: this.head,
-      });
-      await this.o.ledger.markBroadcast(filler.hash);
-      await this.sendRaw(filler.raw);
+      if (!filled) {
+        console.warn(`[vend] settlement: filling nonce ${n} of ${this.o.key.address} on chain ${this.o.key.chainId}`);
+        const filler = await this.signRaw({ to: this.o.key.address, data: "0x", gas: 21_000n }, n);
+        await this.o.ledger.record({
+          ...filler,
+          chainId: this.o.key.chainId,
+          address: this.o.key.address,
+          nonce: n,
+          kind: "filler",
+          paymentId: null,
+          fromBlock: this.head,
+        });
+        await this.o.ledger.markBroadcast(filler.hash);
+        await this.sendRaw(filler.raw);
+      }
+      sent++;
     }
+    return sent;
   }
 
   /**
    * (Re)broadcasts a recorded transaction, claimed first by the caller ({@link SettlementLedger.claim}).
-   * True when the chain has it or its nonce now. An underpriced one is signed again, same call and
-   * nonce, with fresh fees (both are recorded; only one can be mined).
+   * True when the chain has it or its nonce now. Lower nonces the chain misses are filled first
+   * (`fillBelow`); an underpriced one is signed again, same call and nonce, with fresh fees (both
+   * are recorded; only one can be mined).
    */
-  async rebroadcast(tx: LedgerTx): Promise<boolean> {
+  async rebroadcast(tx: LedgerTx, fillBelow = true): Promise<boolean> {
     const result = await this.sendRaw(tx.raw);
     if (result.kind === "sent" || result.kind === "accepted" || result.kind === "nonce_too_low") return true;
+    if (result.kind === "nonce_too_high" && fillBelow) {
+      await this.fillGaps(tx.nonce);
+      return this.rebroadcast(tx, false);
+    }
     if (result.kind !== "underpriced") return false;
     this.o.fees.invalidate();
     const parsed = parseTransaction(tx.raw);

@@ -10,7 +10,8 @@ import type { AddressInfo, Socket } from "node:net";
  * - `rpc-error`: answers a node's refusal ("insufficient funds for gas") without forwarding it;
  * - `hold`: forwards it, and keeps the app waiting for the answer until {@link RpcFaultProxy.release}
  *   (time to `kill -9` the app between its send and its receipt);
- * - `hold-unsent`: keeps the app waiting without forwarding it (a crash between record and send).
+ * - `hold-unsent`: keeps the app waiting without forwarding it, and drops it if the app goes away
+ *   meanwhile (a crash between record and send).
  */
 export type SendFault = "drop-reply" | "reset" | "rpc-error" | "hold" | "hold-unsent";
 
@@ -22,7 +23,7 @@ export type RpcFaultProxy = {
   calls(): Record<string, number>;
   /** Total calls (all methods) since the start. */
   total(): number;
-  /** Applies `fault` to the next `times` raw sends. */
+  /** Applies `fault` to the next `times` raw sends (0: no more faults). */
   failSends(fault: SendFault, times?: number): void;
   /** Resolves when a held send is waiting (see `hold` / `hold-unsent`). */
   held(): Promise<void>;
@@ -30,7 +31,10 @@ export type RpcFaultProxy = {
   release(): void;
   /** Answers `null` to every `eth_getTransactionReceipt` (not mined yet) until `false`. */
   holdReceipts(on: boolean): void;
-  /** Stops listening and closes every connection: calls are refused (ECONNREFUSED) until `up()`. */
+  /**
+   * Stops listening and closes every connection (a held send is dropped, never forwarded): calls
+   * are refused (ECONNREFUSED) until `up()`.
+   */
   down(): Promise<void>;
   up(): Promise<void>;
   /** The raw transactions forwarded so far, in order. */
@@ -104,7 +108,17 @@ export async function startRpcFaultProxy(target: string, port = 0): Promise<RpcF
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
         return;
       }
-      if (fault === "hold-unsent") await hold();
+      if (fault === "hold-unsent") {
+        let gone = false;
+        const closed = new Promise<void>((resolve) =>
+          res.once("close", () => {
+            gone = true;
+            resolve();
+          }),
+        );
+        await Promise.race([hold(), closed]);
+        if (gone || !res.socket || res.socket.destroyed) return;
+      }
       sent.push(String(single.params?.[0]));
       const answer = await forward(body);
       if (fault === "drop-reply") {
@@ -148,6 +162,7 @@ export async function startRpcFaultProxy(target: string, port = 0): Promise<RpcF
   const actualPort = (server.address() as AddressInfo).port;
   const close = async () => {
     for (const s of sockets) s.destroy();
+    for (const go of waiting.splice(0)) go();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
 
@@ -160,7 +175,7 @@ export async function startRpcFaultProxy(target: string, port = 0): Promise<RpcF
     calls: () => ({ ...counts }),
     total: () => Object.values(counts).reduce((a, b) => a + b, 0),
     failSends(fault, times = 1) {
-      faults = { fault, times };
+      faults = times > 0 ? { fault, times } : undefined;
     },
     held: () =>
       waiting.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => onHeld.push(resolve)),
