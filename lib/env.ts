@@ -47,6 +47,12 @@ const schema = z.object({
   CRON_SECRET: z.string().min(16).optional(),
   /** Secret that signs download receipts; defaults to NEXTAUTH_SECRET. */
   RECEIPT_SECRET: z.string().min(16).optional(),
+  /** Purchases (requests carrying a payment) per client IP per minute, across instances; 0 = off. */
+  RATE_LIMIT_PURCHASES_PER_IP: z.coerce.number().int().min(0).default(600),
+  /** Purchases per payer address per minute, across instances; 0 = off. */
+  RATE_LIMIT_PURCHASES_PER_PAYER: z.coerce.number().int().min(0).default(120),
+  /** SIWE nonces (`GET /api/auth/nonce`) per client IP per minute, across instances; 0 = off. */
+  RATE_LIMIT_NONCES_PER_IP: z.coerce.number().int().min(0).default(60),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   invalid_payment_header: 400,
   /** An uploaded ANS-104 DataItem is malformed or its signature does not verify. */
   invalid_data_item: 400,
+  /** The upload has no bytes (nothing to sell); nothing was stored. */
+  empty_file: 400,
   /** No session and no valid `Authorization: Bearer` API key. */
   unauthorized: 401,
   /** The SIWE message or signature was rejected (domain, nonce, expiry, signature). */
@@ -19,10 +21,19 @@ export const ERROR_STATUS = {
   payment_required: 402,
   /** The caller is authenticated but may not do this. */
   forbidden: 403,
+  /** A buyer came back after the link's access window closed: a new purchase is needed. */
+  access_expired: 403,
   /** The resource does not exist or is not the caller's (never reveals which). */
   not_found: 404,
   /** This authorization is already being settled; retry the same request shortly. */
   settlement_pending: 409,
+  /**
+   * A settled authorization presented again without what only its buyer holds (receipt, wallet
+   * signature, payment-identifier): anything on chain is public, so it cannot re-open the file.
+   */
+  authorization_used: 409,
+  /** A payment-identifier already used with another payment payload (x402 payment-identifier). */
+  payment_identifier_conflict: 409,
   /** A conflicting write (for example a duplicate name). */
   conflict: 409,
   /** The payment link's expiry has passed. */
@@ -37,6 +48,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   /** The Range header cannot be satisfied for this object. */
   range_not_satisfiable: 416,
+  /** Too many requests from this IP address or payer in the current window; see `Retry-After`. */
+  rate_limited: 429,
   /** The request is well-formed but semantically wrong (e.g. unconfigured network). */
   unprocessable: 422,
   /** Unexpected failure on our side. The message never leaks internals. */

@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z, ZodError, type ZodType } from "zod";
 import { AppError } from "@/lib/errors";
 import { resolveCreator, type Creator } from "@/lib/auth/creator";
+import { isLookupParam, isSafeString, unsafeStringPath } from "@/lib/validate";
 
 /**
  * Route wrappers (dub's withSession, slimmed): they await Next 16's `params`, authenticate,
@@ -16,11 +17,25 @@ type RouteContext = { params: Promise<Record<string, string | string[]>> };
 export type PublicHandler<P> = (args: { req: NextRequest; params: P }) => Promise<Response>;
 export type CreatorHandler<P> = (args: { req: NextRequest; params: P; creator: Creator }) => Promise<Response>;
 
+/**
+ * Route params, checked once for every route (lib/validate.ts): a param that cannot name anything of
+ * ours (too long, NUL or control characters) is a 404, before any database work.
+ */
+async function checkedParams<P>(ctx: RouteContext): Promise<P> {
+  const params = await ctx.params;
+  for (const value of Object.values(params ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (!isLookupParam(v)) throw new AppError("not_found", "Not found.");
+    }
+  }
+  return params as P;
+}
+
 /** Wraps a public route handler: no authentication, uniform errors. */
 export function withPublic<P = Record<string, string>>(handler: PublicHandler<P>) {
   return async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
     try {
-      const params = (await ctx.params) as P;
+      const params = await checkedParams<P>(ctx);
       return await handler({ req, params });
     } catch (error) {
       return errorResponse(error);
@@ -37,7 +52,7 @@ export function withCreator<P = Record<string, string>>(handler: CreatorHandler<
     try {
       const creator = await resolveCreator(req);
       if (!creator) throw new AppError("unauthorized", "Sign in, or send an API key as `Authorization: Bearer <key>`.");
-      const params = (await ctx.params) as P;
+      const params = await checkedParams<P>(ctx);
       return await handler({ req, params, creator });
     } catch (error) {
       return errorResponse(error);
@@ -45,15 +60,28 @@ export function withCreator<P = Record<string, string>>(handler: CreatorHandler<
   };
 }
 
+/** Seconds a client should wait before retrying, by code (RFC 9110 §10.2.3 `Retry-After`). */
+function retryAfter(error: AppError): string | null {
+  if (error.code === "rate_limited") return String((error.details as { retryAfter?: number } | undefined)?.retryAfter ?? 60);
+  if (error.code === "settlement_pending") return "2";
+  if (error.code === "unavailable") return "5";
+  return null;
+}
+
 /** Maps any thrown value to the JSON error response. */
 export function errorResponse(error: unknown, headers?: HeadersInit): Response {
-  if (error instanceof AppError) return NextResponse.json(error.toJSON(), { status: error.status, headers });
+  if (error instanceof AppError) {
+    const response = NextResponse.json(error.toJSON(), { status: error.status, headers });
+    const wait = retryAfter(error);
+    if (wait) response.headers.set("Retry-After", wait);
+    return response;
+  }
   if (error instanceof ZodError) {
     const invalid = fromZod(error);
     return NextResponse.json(invalid.toJSON(), { status: invalid.status, headers });
   }
   console.error("[vend] unexpected error", error);
-  const internal = new AppError("internal_error", "Something went wrong on our side. Nothing was charged.");
+  const internal = new AppError("internal_error", "Something went wrong on our side; it was logged. Try again in a moment.");
   return NextResponse.json(internal.toJSON(), { status: 500, headers });
 }
 
@@ -70,7 +98,16 @@ export function fromZod(error: ZodError): AppError {
   return new AppError("invalid_request", summary || "Invalid request.", { fields });
 }
 
-/** Parses a JSON body with a zod schema. Bad JSON or a schema failure → 400 `invalid_request`. */
+/** A 400 naming the field whose string lib/validate.ts refuses. */
+function unsafeField(path: string): AppError {
+  const message = "Text may not contain NUL or control characters, or unpaired surrogates.";
+  return new AppError("invalid_request", path === "_" ? message : `${path}: ${message}`, { fields: { [path]: message } });
+}
+
+/**
+ * Parses a JSON body with a zod schema. Bad JSON, a string no field may hold (lib/validate.ts) or a
+ * schema failure → 400 `invalid_request`.
+ */
 export async function parseJson<T extends ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
   let body: unknown;
   try {
@@ -78,12 +115,21 @@ export async function parseJson<T extends ZodType>(req: Request, schema: T): Pro
   } catch {
     throw new AppError("invalid_request", "The body must be valid JSON.");
   }
+  const unsafe = unsafeStringPath(body);
+  if (unsafe) throw unsafeField(unsafe);
   return schema.parse(body);
 }
 
-/** Parses the query string with a zod schema (all values are strings). */
+/**
+ * Parses the query string with a zod schema (all values are strings). A value no field may hold
+ * (lib/validate.ts) or a schema failure → 400 `invalid_request`.
+ */
 export function parseQuery<T extends ZodType>(req: NextRequest, schema: T): z.infer<T> {
-  return schema.parse(Object.fromEntries(req.nextUrl.searchParams));
+  const query = Object.fromEntries(req.nextUrl.searchParams);
+  for (const [key, value] of Object.entries(query)) {
+    if (!isSafeString(key) || !isSafeString(value)) throw unsafeField(isSafeString(key) ? key : "_");
+  }
+  return schema.parse(query);
 }
 
 /**

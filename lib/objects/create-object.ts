@@ -11,16 +11,24 @@ import { serverSigner } from "@/lib/ans104/signer";
 import { objectJson, type ObjectJson } from "@/lib/objects/object-json";
 import { storage } from "@/lib/storage";
 import { byteChunks, StorageUnavailableError, type ByteSource } from "@/lib/storage/types";
+import { isSafeString } from "@/lib/validate";
 
 export const createObjectInput = z.object({
   ownerId: z.string().min(1),
   /** File name shown to buyers and sent as `Content-Disposition`. */
-  name: z.string().trim().min(1).max(255, "The file name is longer than 255 characters.").optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255, "The file name is longer than 255 characters.")
+    .refine(isSafeString, "The file name may not contain NUL or control characters.")
+    .optional(),
   contentType: z
     .string()
     .trim()
     .max(255)
     .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, "Not a valid media type.")
+    .refine(isSafeString, "Not a valid media type.")
     .default("application/octet-stream"),
   /** Content-Length when the client sent one (bytes); lets an oversize upload fail before reading. */
   declaredSize: z.bigint().nonnegative().optional(),
@@ -32,6 +40,8 @@ export const createObjectInput = z.object({
 });
 export type CreateObjectInput = z.input<typeof createObjectInput> & {
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+  /** Settles when the whole request body was read (a multipart parser's end); rejects when it broke. */
+  done?: Promise<void>;
 };
 
 /**
@@ -43,14 +53,16 @@ export type CreateObjectInput = z.input<typeof createObjectInput> & {
  *   stored unchanged, so its id, owner and signature type are the creator's.
  * The object row is written only after both the payload and the signed header are stored.
  * @returns the object (see {@link objectJson}).
- * @throws AppError `payload_too_large` (413, nothing stored), `invalid_data_item` (400),
+ * @throws AppError `empty_file` (400, no bytes; nothing stored), `payload_too_large` (413, nothing
+ *   stored), `invalid_data_item` (400),
  *   `upstream_error` (502, storage failed; nothing recorded).
  */
 export async function createObject(input: CreateObjectInput): Promise<ObjectJson> {
-  const { body, ...rest } = input;
+  const { body, done, ...rest } = input;
   const data = createObjectInput.parse(rest);
   const maxBytes = env().MAX_UPLOAD_BYTES;
   if (data.declaredSize !== undefined && data.declaredSize > maxBytes) throw tooLarge(maxBytes);
+  if (data.declaredSize === 0n) throw emptyFile();
 
   const id = newId("obj");
   const payloadKey = `objects/${data.ownerId}/${id}/payload`;
@@ -76,13 +88,20 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
             { name: "App-Name", value: "Vend" },
           ],
         });
+    await done;
   } catch (error) {
+    if (stored) await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
     if (error instanceof PayloadTooLargeError) throw tooLarge(maxBytes);
     if (error instanceof InvalidDataItemError) throw new AppError("invalid_data_item", error.message);
     if (error instanceof StorageUnavailableError) {
       throw new AppError("upstream_error", "The storage backend failed; nothing was stored. Try again.");
     }
     throw error;
+  }
+
+  if (stored.size === 0n) {
+    await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
+    throw emptyFile();
   }
 
   const name = data.name ?? dataItemTag(stored.tags, "File-Name") ?? `${stored.id}.bin`;
@@ -112,6 +131,10 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
     await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
     throw error;
   }
+}
+
+function emptyFile(): AppError {
+  return new AppError("empty_file", "The file is empty (0 bytes): there is nothing to sell. Nothing was stored.");
 }
 
 /** Size of the chunks an upload body is regrouped into before hashing and storing (1 MiB). */

@@ -3,6 +3,17 @@ import { Readable } from "node:stream";
 import busboy from "busboy";
 import { AppError } from "@/lib/errors";
 
+const TRUNCATED = "The multipart body ended before the file did (a truncated upload); nothing was stored.";
+
+/** A busboy file stream whose parse errors become a 400 (the client sent a broken body). */
+async function* guarded(stream: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* stream;
+  } catch {
+    throw new AppError("invalid_request", TRUNCATED);
+  }
+}
+
 /** An upload body, whichever way it came. */
 export type Upload = {
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -35,17 +46,18 @@ function fileName(header: string | null): string | undefined {
  * - anything else: the raw body, with the file name from `X-Filename` (percent-encoded UTF-8) and
  *   the type from `Content-Type`. `Content-Type: application/vnd.ans104` or `X-Vend-Signed: true`
  *   marks a creator-signed DataItem.
- * @throws AppError `invalid_request` (400) with no body or no file part.
+ * A raw request without a body is an empty upload (which `createObject` refuses as `empty_file`).
+ * @throws AppError `invalid_request` (400) for a multipart request without a body, a boundary or a
+ *   file part, or one that ends early (also from the returned body stream and `done`).
  */
 export async function readUpload(req: Request): Promise<Upload> {
   const type = req.headers.get("content-type") ?? "";
-  if (!req.body) throw new AppError("invalid_request", "The request has no body.");
   const signedFlag = req.headers.get(SIGNED_HEADER) === "true";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
     const length = req.headers.get("content-length");
     const signed = signedFlag || type.toLowerCase().startsWith(ANS104_MEDIA_TYPE);
     return {
-      body: req.body,
+      body: req.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
       name: fileName(req.headers.get("x-filename")),
       contentType: signed ? undefined : type || undefined,
       declaredSize: length && /^\d+$/.test(length) ? BigInt(length) : undefined,
@@ -53,16 +65,23 @@ export async function readUpload(req: Request): Promise<Upload> {
       done: Promise.resolve(),
     };
   }
-  const parser = busboy({ headers: { "content-type": type }, limits: { files: 1 } });
+  if (!req.body) throw new AppError("invalid_request", "The request has no body.");
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: { "content-type": type }, limits: { files: 1 } });
+  } catch {
+    throw new AppError("invalid_request", "The multipart Content-Type has no boundary parameter.");
+  }
   const done = new Promise<void>((resolve, reject) => {
     parser.once("close", resolve);
-    parser.once("error", reject);
+    parser.once("error", () => reject(new AppError("invalid_request", TRUNCATED)));
   });
+  done.catch(() => undefined);
   const file = new Promise<Upload>((resolve, reject) => {
     parser.once("file", (_field, stream, info) => {
       const signed = signedFlag || info.mimeType === ANS104_MEDIA_TYPE;
       resolve({
-        body: stream,
+        body: guarded(stream),
         name: info.filename || undefined,
         contentType: signed ? undefined : info.mimeType,
         signed,

@@ -2,12 +2,11 @@ import "server-only";
 import { cache } from "react";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { formatAmount } from "@/lib/money";
 import { addressUrl, getNetwork, publicNetwork } from "@/lib/networks";
-import { verifyReceipt } from "@/lib/purchases/receipts";
+import { receiptAccess } from "@/lib/purchases/access";
 import { linkState, linkUrl, loadLinkForSale, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
 import { paymentRequired } from "@/lib/x402/requirements";
-import { describeType, formatBytes } from "@/lib/pay/format";
+import { describeType, formatBytes, formatMoney } from "@/lib/format";
 import type { PayView } from "@/lib/pay/types";
 
 /**
@@ -29,9 +28,10 @@ export const loadLinkWithSeller = cache(async (slug: string): Promise<{ link: Li
 
 /**
  * The pay page's view of a link (see {@link PayView}): its public details, state, the exact x402
- * challenge to sign, and whether `receiptToken` (the request's `vend_r_<slug>` cookie) is a valid
- * receipt for it — then the buyer already paid and goes straight to the download, whatever the
- * link's state now (a receipt outlives expiry and revocation; only a deleted file stops it).
+ * challenge to sign, and whether `receiptToken` (the request's `vend_r_<slug>` cookie) opens its
+ * payment now (lib/purchases/access.ts: settled, not refunded, within the access window, the bytes
+ * kept) — then the buyer already paid and goes straight to the download, whatever the link's state
+ * now (access outlives expiry, revocation and even deletion while the bytes are kept).
  * @returns null for an unknown slug.
  */
 export async function loadPayView(slug: string, receiptToken?: string | null, now = new Date()): Promise<PayView | null> {
@@ -41,7 +41,7 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
   const network = getNetwork(link.network);
   const saleState = linkState(link, now);
   const state = saleState === "active" && !network?.rpcUrl ? "unavailable" : saleState;
-  const receipt = state === "object_gone" ? null : verifyReceipt(receiptToken, link.id, now.getTime());
+  const access = await receiptAccess(link, receiptToken, now);
   const decimals = network?.decimals ?? 6;
   return {
     slug: link.slug,
@@ -55,7 +55,7 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
       sizeLabel: formatBytes(link.object.size),
     },
     amount: link.amount.toString(),
-    price: formatAmount(link.amount, decimals),
+    price: formatMoney(link.amount, decimals),
     network: network
       ? { ...publicNetwork(network), rpcUrl: network.local ? (network.rpcUrl ?? null) : null }
       : {
@@ -79,6 +79,6 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
     state,
     linkUrl: linkUrl(link.slug),
     paymentRequired: state === "active" ? paymentRequired(saleTerms(link)).v2 : null,
-    paid: receipt ? { expiresAt: new Date(receipt.expiresAt * 1000).toISOString(), downloadUrl: `/l/${link.slug}` } : null,
+    paid: access?.kind === "open" ? { expiresAt: access.until.toISOString(), downloadUrl: `/l/${link.slug}` } : null,
   };
 }

@@ -4,18 +4,21 @@ import { env } from "@/lib/env";
 import { authSecret } from "@/lib/auth/secret";
 
 /**
- * Download receipts: after a settled payment the buyer gets a receipt that re-opens the download
- * of that link until `accessSeconds` after the purchase, with no new payment (so a download can
- * be resumed with Range requests). Stateless: `r1.<base64url(JSON)>.<base64url(HMAC-SHA256)>`,
- * keyed with RECEIPT_SECRET (default: the auth secret). Carried as the HTTP-only cookie
- * {@link receiptCookieName}, the `X-Vend-Receipt` header, or `?receipt=`.
+ * Download receipts: the request that reserved a payment gets a receipt (even while the payment is
+ * still settling), and that receipt re-opens the download of that link with no new payment (so a
+ * download can be resumed with Range requests) for as long as the payment row allows: settled, not
+ * refunded, within `accessSeconds` of its settlement (lib/purchases/access.ts asks the database).
+ * The token only proves that this server issued it for this payment and link:
+ * `r1.<base64url(JSON)>.<base64url(HMAC-SHA256)>`, keyed with RECEIPT_SECRET (default: the auth
+ * secret). Carried as the HTTP-only cookie {@link receiptCookieName}, the `X-Vend-Receipt` header,
+ * or `?receipt=`. It is never derived from anything on chain.
  */
 export type Receipt = {
   /** Payment id (`pay_…`). */
   paymentId: string;
   /** Link id (`lnk_…`). */
   linkId: string;
-  /** Expiry, unix seconds. */
+  /** When the cookie should lapse, unix seconds (the database decides access, not this). */
   expiresAt: number;
 };
 
@@ -43,10 +46,10 @@ export function signReceipt(receipt: Receipt): string {
 }
 
 /**
- * Verifies a receipt token for `linkId` at `now`. Returns the receipt, or null when the token is
- * malformed, forged, for another link, or expired.
+ * Verifies a receipt token's signature for `linkId`. Returns the receipt, or null when the token is
+ * malformed, forged or for another link. Whether it still opens anything is the payment row's say.
  */
-export function verifyReceipt(token: string | null | undefined, linkId: string, now = Date.now()): Receipt | null {
+export function verifyReceipt(token: string | null | undefined, linkId: string): Receipt | null {
   if (!token) return null;
   const [version, body, signature] = token.split(".");
   if (version !== "r1" || !body || !signature) return null;
@@ -60,7 +63,7 @@ export function verifyReceipt(token: string | null | undefined, linkId: string, 
     return null;
   }
   if (typeof parsed.p !== "string" || typeof parsed.l !== "string" || typeof parsed.e !== "number") return null;
-  if (parsed.l !== linkId || parsed.e * 1000 <= now) return null;
+  if (parsed.l !== linkId) return null;
   return { paymentId: parsed.p, linkId: parsed.l, expiresAt: parsed.e };
 }
 

@@ -3,14 +3,43 @@ import { encodePaymentResponseHeader } from "@x402/core/http";
 import type { SettleResponse } from "@x402/core/types";
 import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
-import type { PaymentFailure, PurchaseOutcome } from "@/lib/purchases/purchase";
+import type { PaymentFailure, PendingDetails, PurchaseOutcome } from "@/lib/purchases/purchase";
 import { RECEIPT_HEADER, receiptCookie, receiptCookieName } from "@/lib/purchases/receipts";
 import { saleTerms, type LinkForSale } from "@/lib/purchases/sale";
 import { paymentRequired } from "@/lib/x402/requirements";
 
 /** Headers a browser script may read on our responses (x402 + receipts + timings). */
 export const EXPOSED_HEADERS =
-  "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE, X-Vend-Receipt, Server-Timing, Content-Range, Content-Disposition";
+  "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE, X-Vend-Receipt, Server-Timing, Content-Range, Content-Disposition, Retry-After";
+
+/** Request headers an x402 client on another origin may send to the gate. */
+const ALLOWED_HEADERS = "PAYMENT-SIGNATURE, X-PAYMENT, X-Vend-Receipt, SIGN-IN-WITH-X, Range, Content-Type";
+
+/**
+ * CORS for the gate (Fetch standard §3.2): any origin may read the 402 and pay from a browser x402
+ * client, with the x402 headers allowed and exposed. Credentials are never allowed cross-origin, so
+ * the receipt cookie is not sent by other sites; such clients use `X-Vend-Receipt` instead.
+ */
+export function withGateCors(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set("Access-Control-Allow-Origin", "*");
+  headers.set("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+  headers.append("Vary", "Origin");
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** The answer to a CORS preflight for the gate: `GET` with the x402 headers, cached for a day. */
+export function gatePreflight(): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+      "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+      "Access-Control-Max-Age": "86400",
+    },
+  });
+}
 
 /**
  * True when the client is a browser that should see the pay page: its Accept header lists
@@ -73,11 +102,25 @@ function plainChallenge(link: LinkForSale) {
   return encoded;
 }
 
-/** Turns a `payment_required` AppError into its 402 response; other errors pass through as null. */
-export function paymentFailureResponse(link: LinkForSale, error: unknown): Response | null {
-  if (!(error instanceof AppError) || error.code !== "payment_required") return null;
-  const failure = error.details as PaymentFailure;
-  return paymentRequiredResponse(link, { ...failure, message: error.message });
+/**
+ * The purchase-specific answers to an error, or null for the generic JSON error: a
+ * `payment_required` AppError becomes the x402 402; a `settlement_pending` that carries the
+ * holder's receipt becomes a 409 that hands the receipt over (header and cookie), so the request
+ * that reserved the payment, and only it, collects the file once the chain settles it.
+ */
+export function purchaseErrorResponse(link: LinkForSale, error: unknown): Response | null {
+  if (!(error instanceof AppError)) return null;
+  if (error.code === "payment_required") {
+    const failure = error.details as PaymentFailure;
+    return paymentRequiredResponse(link, { ...failure, message: error.message });
+  }
+  const pending = error.code === "settlement_pending" ? (error.details as PendingDetails | undefined) : undefined;
+  if (pending?.receipt && pending.receiptExpiresAt) {
+    const headers = new Headers({ "Retry-After": "2", "Cache-Control": "no-store", "X-Vend-Receipt": pending.receipt });
+    headers.append("Set-Cookie", receiptCookie(link.slug, pending.receipt, pending.receiptExpiresAt));
+    return Response.json(error.toJSON(), { status: error.status, headers });
+  }
+  return null;
 }
 
 /**

@@ -1,7 +1,9 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { decodePaymentSignatureHeader } from "@x402/core/http";
 import { parsePaymentPayload } from "@x402/core/schemas";
 import type { PaymentPayload } from "@x402/core/types";
+import { extractAndValidatePaymentIdentifier, hasPaymentIdentifier } from "@x402/extensions/payment-identifier";
 import { getAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
@@ -36,6 +38,13 @@ export type DecodedPayment = {
   value: bigint;
   validBefore: bigint;
   signature: Hex;
+  /**
+   * The x402 `payment-identifier` extension's id (v2 only; 16–128 characters): the buyer's
+   * idempotency key. It never goes on chain, so only the buyer who sent it knows it.
+   */
+  paymentIdentifier: string | null;
+  /** SHA-256 (hex) of the payload in canonical JSON: "the same payload" for idempotency. */
+  payloadHash: string;
 };
 
 /** The raw payment header of a request: `PAYMENT-SIGNATURE` first, then `X-PAYMENT`; null if none. */
@@ -73,6 +82,16 @@ export function decodePayment(raw: string): DecodedPayment {
   }
   const { authorization, signature } = exact.data;
   const x402Version = payload.x402Version === 1 ? 1 : 2;
+  let paymentIdentifier: string | null = null;
+  if (x402Version === 2 && hasPaymentIdentifier(payload)) {
+    const { id, validation } = extractAndValidatePaymentIdentifier(payload);
+    if (!validation.valid) {
+      throw new AppError("invalid_payment_header", "The payment-identifier extension is malformed.", {
+        issues: validation.errors ?? ["the id must be 16–128 characters: letters, digits, - and _"],
+      });
+    }
+    paymentIdentifier = id;
+  }
   const claimedNetwork =
     x402Version === 2
       ? String((payload as { accepted?: { network?: string } }).accepted?.network ?? "")
@@ -86,5 +105,16 @@ export function decodePayment(raw: string): DecodedPayment {
     value: BigInt(authorization.value),
     validBefore: BigInt(authorization.validBefore),
     signature: signature as Hex,
+    paymentIdentifier,
+    payloadHash: createHash("sha256").update(canonicalJson(payload)).digest("hex"),
   };
+}
+
+/** JSON with object keys sorted at every level, so equal payloads serialize to equal strings. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { encodePaymentRequiredHeader } from "@x402/core/http";
 import type { PaymentRequired, PaymentRequirements } from "@x402/core/types";
 import type { PaymentRequiredV1, PaymentRequirementsV1 } from "@x402/core/types/v1";
+import { declarePaymentIdentifierExtension, PAYMENT_IDENTIFIER } from "@x402/extensions/payment-identifier";
 import type { NetworkConfig } from "@/lib/networks";
 
 /** How long a buyer's authorization may stay valid (x402 `maxTimeoutSeconds`). */
@@ -61,6 +62,8 @@ export function requirementsV1(t: SaleTerms): PaymentRequirementsV1 {
 /**
  * The 402 challenge: the v1 JSON body `{x402Version: 1, error, accepts}` for v1 clients, and the
  * v2 PaymentRequired for the `PAYMENT-REQUIRED` header (base64 JSON via `@x402/core`'s codec).
+ * v2 declares the `payment-identifier` extension (optional): a client that sends an id gets the
+ * same answer for the same id and payload, which is how it collects a file after a lost response.
  */
 export function paymentRequired(t: SaleTerms, error = "Payment required"): {
   bodyV1: PaymentRequiredV1;
@@ -72,6 +75,7 @@ export function paymentRequired(t: SaleTerms, error = "Payment required"): {
     error,
     resource: { url: t.url, description: t.description, mimeType: t.mimeType },
     accepts: [requirementsV2(t)],
+    extensions: { [PAYMENT_IDENTIFIER]: declarePaymentIdentifierExtension(false) },
   };
   const bodyV1: PaymentRequiredV1 = { x402Version: 1, error, accepts: [requirementsV1(t)] };
   return { bodyV1, v2, headerV2: encodePaymentRequiredHeader(v2) };

@@ -10,8 +10,9 @@ import { signFor, startSettlementStack, type SettlementStack } from "../support/
  * Fault injection (issue 9 item 7): the built app under `next start`, its JSON-RPC traffic through
  * our fault proxy, a real chain and a real database. For each fault: what the buyer got (HTTP status
  * and code), the payer's and payee's exact balances, and — at the end, read from the database — the
- * payment's final state. A buyer who was charged always gets the file in the end; a buyer told
- * "not charged" never is.
+ * payment's final state. A buyer who was charged always gets the file in the end, with what only
+ * they hold: the receipt a 409 hands the reserving request, or the same request again with the x402
+ * payment-identifier they sent (after a lost response); a buyer told "not charged" never is.
  */
 const PRICE = 250_000n;
 const TIMEOUT_SECONDS = 3;
@@ -24,13 +25,14 @@ const sha = (b: ArrayBuffer | Uint8Array) => createHash("sha256").update(new Uin
 const finalStates: { name: string; payer: string; nonce: Hex; status: string | null }[] = [];
 
 type Scenario = { url: string; buyer: Account; header: string; nonce: Hex; before: { payer: bigint; payee: bigint } };
+type Answer = { status: number; code?: string; receipt: string | null; body: Uint8Array };
 
 async function scenario(buyer: Account): Promise<Scenario> {
   const api = stack.api();
   const object = await api.upload(file, "fault.bin");
   const link = await api.createLink({ objectId: object.id, payTo: creator.address, price: "0.25", network: `eip155:${stack.chain.chainId}`, expiresIn: "1h" });
   const url = `${stack.apps[0]!.url}/l/${link.slug}`;
-  const { header, nonce } = await signFor(url, buyer, stack.chain.asset);
+  const { header, nonce } = await signFor(url, buyer, stack.chain.asset, `vend-faults-${randomBytes(12).toString("hex")}`);
   return { url, buyer, header, nonce, before: await balances(buyer) };
 }
 
@@ -41,15 +43,25 @@ async function balances(buyer: Account) {
   };
 }
 
-async function pay(s: Scenario): Promise<{ status: number; code?: string; body: Uint8Array }> {
-  const res = await fetch(s.url, { headers: { accept: "application/json", "PAYMENT-SIGNATURE": s.header } });
+/** The buyer's paid request (the same one again is the x402 client's retry, identifier included). */
+function pay(s: Scenario): Promise<Answer> {
+  return answer(fetch(s.url, { headers: { accept: "application/json", "PAYMENT-SIGNATURE": s.header } }));
+}
+
+/** The buyer comes back with the receipt the server gave them. */
+function withReceipt(s: Scenario, receipt: string): Promise<Answer> {
+  return answer(fetch(s.url, { headers: { accept: "application/json", "X-Vend-Receipt": receipt } }));
+}
+
+async function answer(response: Promise<Response>): Promise<Answer> {
+  const res = await response;
   const body = new Uint8Array(await res.arrayBuffer());
   let code: string | undefined;
   if (res.status >= 400) {
     const json = JSON.parse(new TextDecoder().decode(body)) as { error?: { code?: string } | string; code?: string };
     code = typeof json.error === "object" ? json.error.code : json.code;
   }
-  return { status: res.status, code, body };
+  return { status: res.status, code, receipt: res.headers.get("x-vend-receipt"), body };
 }
 
 async function expectCharged(s: Scenario, charged: boolean) {
@@ -59,11 +71,16 @@ async function expectCharged(s: Scenario, charged: boolean) {
   expect(await transfersFor(stack.chain.rpcUrl, stack.chain.asset, s.buyer.address, s.nonce)).toBe(charged ? 1 : 0);
 }
 
-/** The buyer retries the same request (as x402 clients and the pay page do) and gets the file. */
-async function expectFileOnRetry(s: Scenario) {
-  const again = await pay(s);
-  expect(again.status).toBe(200);
-  expect(sha(again.body)).toBe(sha(file));
+function expectFile(res: Answer) {
+  expect(res.status).toBe(200);
+  expect(sha(res.body)).toBe(sha(file));
+}
+
+/** A 409 `settlement_pending` that hands this request its receipt. */
+function expectPendingWithReceipt(res: Answer): string {
+  expect([res.status, res.code]).toEqual([409, "settlement_pending"]);
+  expect(res.receipt).toMatch(/^r1\./);
+  return res.receipt!;
 }
 
 beforeAll(async () => {
@@ -89,9 +106,7 @@ describe("faults between the app and the chain", () => {
   it("a lost reply to a send that reached the chain: the rebroadcast proves it, 200 with the file", async () => {
     const s = await scenario(hardhat(5));
     stack.proxy.failSends("drop-reply");
-    const res = await pay(s);
-    expect(res.status).toBe(200);
-    expect(sha(res.body)).toBe(sha(file));
+    expectFile(await pay(s));
     await expectCharged(s, true);
     finalStates.push({ name: "drop-reply", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
@@ -99,31 +114,31 @@ describe("faults between the app and the chain", () => {
   it("a send lost before the chain: rebroadcast, 200 with the file, charged once", async () => {
     const s = await scenario(hardhat(5));
     stack.proxy.failSends("reset");
-    const res = await pay(s);
-    expect(res.status).toBe(200);
+    expectFile(await pay(s));
     await expectCharged(s, true);
     finalStates.push({ name: "reset-once", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
 
-  it("every send lost: 409 settlement_pending, nothing charged yet; when the RPC heals, the retry settles and delivers", async () => {
+  it("every send lost: 409 settlement_pending with a receipt, nothing charged yet; when the RPC heals, the receipt settles and delivers", async () => {
     const s = await scenario(hardhat(6));
     stack.proxy.failSends("reset", 1_000);
-    const res = await pay(s);
-    expect([res.status, res.code]).toEqual([409, "settlement_pending"]);
+    const receipt = expectPendingWithReceipt(await pay(s));
     await expectCharged(s, false);
     stack.proxy.failSends("reset", 0);
-    await expectFileOnRetry(s);
+    expectFile(await withReceipt(s, receipt));
     await expectCharged(s, true);
     finalStates.push({ name: "reset-always", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
 
-  it("a node that refuses the send (insufficient funds for gas): 503 unavailable, not charged, slot released", async () => {
+  it("a node that refuses the send (insufficient funds for gas): 503 unavailable, not charged; the retry settles", async () => {
     const s = await scenario(hardhat(6));
     stack.proxy.failSends("rpc-error");
     const res = await pay(s);
     expect([res.status, res.code]).toEqual([503, "unavailable"]);
     await expectCharged(s, false);
-    finalStates.push({ name: "rpc-error", payer: s.buyer.address, nonce: s.nonce, status: "failed" });
+    expectFile(await pay(s));
+    await expectCharged(s, true);
+    finalStates.push({ name: "rpc-error-then-retry", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
 
   it("the RPC down at verify: 503 unavailable (never 'invalid signature'), nothing reserved", async () => {
@@ -135,7 +150,7 @@ describe("faults between the app and the chain", () => {
     finalStates.push({ name: "down-at-verify", payer: s.buyer.address, nonce: s.nonce, status: null });
   });
 
-  it("the RPC going down during the send: 409, then settled and delivered once it is back", async () => {
+  it("the RPC going down during the send: 409 with a receipt, then settled and delivered once it is back", async () => {
     const s = await scenario(hardhat(7));
     stack.proxy.failSends("hold-unsent");
     const paying = pay(s);
@@ -143,24 +158,24 @@ describe("faults between the app and the chain", () => {
     await stack.proxy.down();
     const res = await paying;
     await stack.proxy.up();
-    expect([res.status, res.code]).toEqual([409, "settlement_pending"]);
+    const receipt = expectPendingWithReceipt(res);
     await expectCharged(s, false);
-    await expectFileOnRetry(s);
+    expectFile(await withReceipt(s, receipt));
     await expectCharged(s, true);
     finalStates.push({ name: "down-during-send", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
 
-  it("receipts late: 409 while the transfer is already on chain; the retry delivers once the receipt is seen", async () => {
+  it("receipts late: 409 with a receipt while the transfer is already on chain; the receipt delivers once it is seen", async () => {
     const s = await scenario(hardhat(8));
     stack.proxy.holdReceipts(true);
     const res = await pay(s).finally(() => stack.proxy.holdReceipts(false));
-    expect([res.status, res.code]).toEqual([409, "settlement_pending"]);
+    const receipt = expectPendingWithReceipt(res);
     await expectCharged(s, true);
-    await expectFileOnRetry(s);
+    expectFile(await withReceipt(s, receipt));
     finalStates.push({ name: "late-receipts", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
 
-  it("kill -9 of the app between send and receipt: after a restart the retry delivers, charged once", async () => {
+  it("kill -9 of the app between send and receipt: after a restart the same request (its payment-identifier) delivers, charged once", async () => {
     const s = await scenario(hardhat(8));
     stack.proxy.failSends("hold");
     const paying = pay(s).catch((error: unknown) => error);
@@ -170,12 +185,12 @@ describe("faults between the app and the chain", () => {
     expect(await paying).toBeInstanceOf(Error);
     await expectCharged(s, true);
     await stack.restart(0);
-    await expectFileOnRetry(s);
+    expectFile(await pay(s));
     await expectCharged(s, true);
     finalStates.push({ name: "kill-after-send", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
 
-  it("kill -9 between recording the transaction and sending it: after a restart the recorded transaction is sent, the retry delivers", async () => {
+  it("kill -9 between recording the transaction and sending it: after a restart the recorded transaction is sent, the same request delivers", async () => {
     const s = await scenario(hardhat(9));
     stack.proxy.failSends("hold-unsent");
     const paying = pay(s).catch((error: unknown) => error);
@@ -184,7 +199,7 @@ describe("faults between the app and the chain", () => {
     expect(await paying).toBeInstanceOf(Error);
     await expectCharged(s, false);
     await stack.restart(0);
-    await expectFileOnRetry(s);
+    expectFile(await pay(s));
     await expectCharged(s, true);
     finalStates.push({ name: "kill-before-send", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });
@@ -192,8 +207,7 @@ describe("faults between the app and the chain", () => {
   it("the payer cancels the authorization while its settlement is lost: cancelled, never a sale, not charged", async () => {
     const s = await scenario(hardhat(9));
     stack.proxy.failSends("reset", 1_000);
-    const res = await pay(s);
-    expect([res.status, res.code]).toEqual([409, "settlement_pending"]);
+    const receipt = expectPendingWithReceipt(await pay(s));
     const signature = await s.buyer.signTypedData({
       domain: { name: "USD Coin", version: "2", chainId: stack.chain.chainId, verifyingContract: stack.chain.asset },
       types: { CancelAuthorization: [{ name: "authorizer", type: "address" }, { name: "nonce", type: "bytes32" }] },
@@ -208,16 +222,16 @@ describe("faults between the app and the chain", () => {
       args: [s.buyer.address, s.nonce, Number(v), r, sig],
     });
     stack.proxy.failSends("reset", 0);
+    expect((await withReceipt(s, receipt)).status).not.toBe(200);
     const again = await pay(s);
-    expect(again.status).toBe(402);
+    expect([again.status, again.code]).toEqual([402, "payment_required"]);
     await expectCharged(s, false);
     finalStates.push({ name: "cancelled-while-lost", payer: s.buyer.address, nonce: s.nonce, status: "cancelled" });
   });
 
   it("after every fault, a plain purchase still settles at once (no nonce left behind)", async () => {
     const s = await scenario(hardhat(5));
-    const res = await pay(s);
-    expect(res.status).toBe(200);
+    expectFile(await pay(s));
     await expectCharged(s, true);
     finalStates.push({ name: "after-faults", payer: s.buyer.address, nonce: s.nonce, status: "settled" });
   });

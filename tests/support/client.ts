@@ -1,5 +1,6 @@
 import { encodePaymentSignatureHeader, decodePaymentRequiredHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
+import { appendPaymentIdentifierToExtensions } from "@x402/extensions/payment-identifier";
 import { createPublicClient, http, parseAbiItem, type Address, type Hex } from "viem";
 import type { Account } from "../../scripts/lib/agent";
 
@@ -44,17 +45,29 @@ export function paymentRequiredOf(res: Response): PaymentRequired {
   return decodePaymentRequiredHeader(header);
 }
 
-/** Signs a payment for `required` (optionally with tampered requirements) and returns the header value. */
+/**
+ * Signs a payment for `required` (optionally with tampered requirements) and returns the header
+ * value. With `paymentIdentifier`, the x402 `payment-identifier` extension the server declared
+ * carries that id (the official helper `appendPaymentIdentifierToExtensions`).
+ */
 export async function signPayment(
   account: Account,
   required: PaymentRequired,
   tamper?: (r: PaymentRequired["accepts"][number]) => PaymentRequired["accepts"][number],
+  opts: { paymentIdentifier?: string } = {},
 ): Promise<{ header: string; payload: PaymentPayload }> {
   const accepts = tamper ? required.accepts.map(tamper) : required.accepts;
   const req0 = accepts[0]!;
   const client = payer(account, req0.network, req0.asset);
-  const payload = await client.createPaymentPayload({ ...required, accepts });
+  const extensions = structuredClone(required.extensions ?? {});
+  if (opts.paymentIdentifier) appendPaymentIdentifierToExtensions(extensions, opts.paymentIdentifier);
+  const payload = await client.createPaymentPayload({ ...required, accepts, extensions });
   return { header: encodePaymentSignatureHeader(payload), payload };
+}
+
+/** The EIP-3009 authorization and signature inside an exact EVM payload. */
+export function authorizationOf(payload: PaymentPayload): { authorization: Record<string, string> & { nonce: Hex; from: Address }; signature: Hex } {
+  return payload.payload as { authorization: Record<string, string> & { nonce: Hex; from: Address }; signature: Hex };
 }
 
 /** Number of `AuthorizationUsed` events for (payer, nonce) on the token — i.e. on-chain transfers. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { encodePaymentSignatureHeader } from "@x402/core/http";
+import { appendPaymentIdentifierToExtensions } from "@x402/extensions/payment-identifier";
 import type { Hex } from "viem";
 import { startDevnet, type Devnet } from "../../scripts/lib/devnet";
 import { freshDatabase, type FreshDatabase } from "../../scripts/lib/fresh-database";
@@ -89,12 +90,22 @@ export async function startSettlementStack(opts: { name: string; instances?: num
   };
 }
 
-/** A signed `PAYMENT-SIGNATURE` for a link's 402 challenge, with its authorization's nonce. */
-export async function signFor(url: string, buyer: Account, asset: string): Promise<{ header: string; nonce: Hex }> {
+/**
+ * A signed `PAYMENT-SIGNATURE` for a link's 402 challenge, with its authorization's nonce; with
+ * `paymentIdentifier`, the x402 payment-identifier extension the server declares carries it.
+ */
+export async function signFor(
+  url: string,
+  buyer: Account,
+  asset: string,
+  paymentIdentifier?: string,
+): Promise<{ header: string; nonce: Hex }> {
   const res = await fetch(url, { headers: { accept: "application/json" } });
   await res.arrayBuffer();
   const required = paymentRequiredOf(res);
-  const payload = await payer(buyer, required.accepts[0]!.network, asset).createPaymentPayload(required);
+  const extensions = structuredClone(required.extensions ?? {});
+  if (paymentIdentifier) appendPaymentIdentifierToExtensions(extensions, paymentIdentifier);
+  const payload = await payer(buyer, required.accepts[0]!.network, asset).createPaymentPayload({ ...required, extensions });
   return {
     header: encodePaymentSignatureHeader(payload),
     nonce: (payload.payload as { authorization: { nonce: Hex } }).authorization.nonce,

@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 describe("x402 v1 on a local chain with id 84532", () => {
-  it("advertises base-sepolia in the v1 body and settles a v1 X-PAYMENT exactly once", async () => {
+  it("advertises base-sepolia in the v1 body and settles a v1 X-PAYMENT exactly once; the same header again opens nothing", async () => {
     const { db } = await import("@/lib/db");
     const { loadLinkForSale, saleTerms } = await import("@/lib/purchases/sale");
     const { purchase } = await import("@/lib/purchases/purchase");
@@ -77,9 +77,10 @@ describe("x402 v1 on a local chain with id 84532", () => {
     expect(outcome.settlement).toMatchObject({ success: true, network: "eip155:84532", payer: buyer.address });
     expect(await usdcBalance(chain.rpcUrl, chain.asset, buyer.address)).toBe(before - 70_000n);
 
-    const again = await purchase(await loadLinkForSale("v1slug"), decodePayment(header));
-    expect(again.replay).toBe(true);
-    expect(again.settlement.transaction).toBe(outcome.settlement.transaction);
+    // v1 has no payment-identifier: the same header again is a public replay, and opens nothing.
+    await expect(purchase(await loadLinkForSale("v1slug"), decodePayment(header))).rejects.toMatchObject({
+      code: "authorization_used",
+    });
     expect(await usdcBalance(chain.rpcUrl, chain.asset, buyer.address)).toBe(before - 70_000n);
   });
 });

@@ -1,19 +1,20 @@
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { json, withPublic } from "@/lib/http";
-import { reconcileStale } from "@/lib/purchases/reconcile";
+import { runMaintenance } from "@/lib/maintenance";
 
 export const dynamic = "force-dynamic";
 
 /**
- * `GET /api/cron/reconcile` — decides payments left `settling` for over a minute from the chain
- * (see lib/purchases/reconcile.ts). For Vercel Cron: it sends `Authorization: Bearer $CRON_SECRET`.
- * 200 → `{checked, changed}`; 401 without the secret; 404 when CRON_SECRET is not configured
+ * `GET /api/cron/reconcile` — the deployment's periodic work (lib/maintenance.ts): decides payments
+ * left `settling` from the chain, erases deleted objects no buyer is owed, drops old rate-limit
+ * counters. For Vercel Cron: it sends `Authorization: Bearer $CRON_SECRET`.
+ * 200 → `{reconcile: {checked, changed}, purged, rateLimitRows}`; 401 without the secret; 404 when CRON_SECRET is not configured
  * (self-hosted servers reconcile in-process, see instrumentation.ts).
  */
 export const GET = withPublic(async ({ req }) => {
   const secret = env().CRON_SECRET;
   if (!secret) throw new AppError("not_found", "Not found.");
   if (req.headers.get("authorization") !== `Bearer ${secret}`) throw new AppError("unauthorized", "Bad cron secret.");
-  return json(await reconcileStale());
+  return json(await runMaintenance());
 });

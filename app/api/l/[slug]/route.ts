@@ -1,18 +1,22 @@
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http";
 import { deliverObject } from "@/lib/objects/deliver";
+import { bytesKept, receiptAccess } from "@/lib/purchases/access";
 import { purchase } from "@/lib/purchases/purchase";
-import { verifyReceipt } from "@/lib/purchases/receipts";
 import {
-  paymentFailureResponse,
+  gatePreflight,
   paymentRequiredResponse,
   presentedReceipt,
+  purchaseErrorResponse,
   purchaseHeaders,
   wantsHtml,
+  withGateCors,
 } from "@/lib/purchases/responses";
-import { goneError, linkState, loadLinkForSale } from "@/lib/purchases/sale";
+import { goneError, linkState, loadLinkForSale, type LinkForSale } from "@/lib/purchases/sale";
+import { clientIp } from "@/lib/rate-limit";
 import { Timings } from "@/lib/timing";
 import { decodePayment, readPaymentHeader } from "@/lib/x402/payment-header";
 
@@ -22,43 +26,66 @@ export const dynamic = "force-dynamic";
  * THE GATE — `GET /l/{slug}`, the one shareable URL (ARCHITECTURE §1), served here through the
  * rewrite in `next.config.mjs` (route handlers under `app/api` apply the 402 gate). Reads as the protocol:
  * 1. a browser with no payment and no receipt → 303 to the pay page `/pay/{slug}`;
- * 2. load the link (404 `not_found`), and answer 410 (`object_gone`) if its file was deleted;
- * 3. a valid receipt for this link → deliver (no payment; Range → 206);
+ * 2. load the link (404 `not_found`); a file whose bytes are gone → 410 `object_gone`;
+ * 3. a receipt (cookie, `X-Vend-Receipt` or `?receipt=`) that opens its payment → deliver (no payment;
+ *    Range → 206); one whose payment is still settling → 409 `settlement_pending`;
  * 4. no payment header → 402: v1 JSON body `{x402Version: 1, error, accepts}` + v2 `PAYMENT-REQUIRED`
- *    (a link that can no longer sell answers 410 `link_expired` / `link_revoked` / `link_sold_out`);
+ *    (a link that can no longer sell answers 410 `link_expired` / `link_revoked` / `link_sold_out` /
+ *    `object_gone`);
  * 5. decode `PAYMENT-SIGNATURE` (v2) or `X-PAYMENT` (v1) — malformed → 400 `invalid_payment_header`;
- * 6–9. purchase: replay check, verify, reserve, settle on chain (see lib/purchases/purchase.ts):
- *    invalid or failed → 402 with `error` = reason; still settling → 409 `settlement_pending`;
+ * 6–9. purchase (lib/purchases/purchase.ts): an authorization seen before answers only its holder
+ *    (payment-identifier), else 409 `authorization_used` / `settlement_pending`; verify (invalid →
+ *    402 with `error` = reason; chain unreachable → 503); reserve; settle on chain (refused → 402,
+ *    "you were not charged"; unknown → 409 `settlement_pending` with this request's receipt);
  * 10. deliver the payload (or `?format=ans104`: the whole DataItem) with `PAYMENT-RESPONSE`
  *    (v2) / `X-PAYMENT-RESPONSE` (v1), a receipt (`X-Vend-Receipt` + cookie), `Server-Timing`.
+ * Every answer carries CORS headers (any origin, no credentials) so browser x402 clients can pay.
  */
 export async function GET(req: NextRequest, ctx: { params: Promise<{ slug: string }> }): Promise<Response> {
   const { slug } = await ctx.params;
   const timings = new Timings();
+  let link: LinkForSale | undefined;
+  try {
+    return withGateCors(await gate(req, slug, timings, (loaded) => (link = loaded)));
+  } catch (error) {
+    const response = (link && purchaseErrorResponse(link, error)) || errorResponse(error);
+    response.headers.set("Server-Timing", timings.header());
+    return withGateCors(response);
+  }
+}
+
+/** `OPTIONS /l/{slug}` — the CORS preflight of a browser x402 client on another origin. */
+export function OPTIONS(): Response {
+  return gatePreflight();
+}
+
+async function gate(req: NextRequest, slug: string, timings: Timings, loaded: (link: LinkForSale) => void): Promise<Response> {
   const paymentHeader = readPaymentHeader(req.headers);
   const receiptToken = presentedReceipt(req, slug);
   const format = req.nextUrl.searchParams.get("format") === "ans104" ? "ans104" : "raw";
+  const range = req.headers.get("range");
   if (!paymentHeader && !receiptToken && wantsHtml(req)) {
     return NextResponse.redirect(`${env().appUrl}/pay/${encodeURIComponent(slug)}`, 303);
   }
-  let link;
-  try {
-    link = await timings.span("db", () => loadLinkForSale(slug));
-    const state = linkState(link);
-    if (state === "object_gone") throw goneError(state);
-    if (verifyReceipt(receiptToken, link.id)) {
-      return await deliverObject(link.object, { rangeHeader: req.headers.get("range"), format });
+  const link = await timings.span("db", () => loadLinkForSale(slug));
+  loaded(link);
+  if (!bytesKept(link.object)) throw goneError("object_gone");
+
+  if (receiptToken) {
+    const access = await timings.span("db", () => receiptAccess(link, receiptToken));
+    if (access?.kind === "open") return deliverObject(link.object, { rangeHeader: range, format });
+    if (access?.kind === "pending" && !paymentHeader) {
+      throw new AppError("settlement_pending", "Your payment is being confirmed on chain. Retry shortly with the same receipt.");
     }
-    if (!paymentHeader) {
-      if (state !== "active") throw goneError(state);
-      return paymentRequiredResponse(link);
-    }
-    const decoded = decodePayment(paymentHeader);
-    const outcome = await purchase(link, decoded, timings);
-    const headers = purchaseHeaders(link, outcome);
-    headers.set("Server-Timing", timings.header());
-    return await deliverObject(link.object, { rangeHeader: req.headers.get("range"), format, headers });
-  } catch (error) {
-    return (link && paymentFailureResponse(link, error)) || errorResponse(error, { "Server-Timing": timings.header() });
   }
+
+  if (!paymentHeader) {
+    const state = linkState(link);
+    if (state !== "active") throw goneError(state);
+    return paymentRequiredResponse(link);
+  }
+  const outcome = await purchase(link, decodePayment(paymentHeader), { timings, clientIp: clientIp(req.headers) });
+  const headers = purchaseHeaders(link, outcome);
+  headers.set("Server-Timing", timings.header());
+  return deliverObject(link.object, { rangeHeader: range, format, headers });
 }

@@ -9,8 +9,9 @@ export const GET = withCreator<{ id: string }>(async ({ params, creator }) =>
 );
 
 /**
- * `DELETE /api/objects/{id}` — deletes the bytes; links to it then answer 410 `object_gone`.
- * 200 → `{id, deletedAt}`; 404 when not the caller's.
+ * `DELETE /api/objects/{id}` — deletes the object: its links stop selling at once (410
+ * `object_gone`); buyers who paid keep their access until their window closes, then the bytes are
+ * erased. 200 → `{id, deletedAt, keptUntil}` (ISO or null); 404 when not the caller's.
  */
 export const DELETE = withCreator<{ id: string }>(async ({ params, creator }) =>
   json(await deleteObject(creator.userId, params.id)),
