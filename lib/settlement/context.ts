@@ -30,8 +30,8 @@ export type SettlementContext = {
   simulated: Set<string>;
   /** A JSON-RPC call failed for a reason other than the chain's answer (transport, node error). */
   rpcFailed: boolean;
-  /** JSON-RPC calls made inside this context. */
-  calls: number;
+  /** Our own signer failed before broadcasting anything (the ledger could not be written). */
+  signerFailed: boolean;
   /** The payment whose settlement this is; transactions signed inside are recorded against it. */
   paymentId?: string;
   /** Transactions signed for this purchase, in order. */
@@ -53,7 +53,7 @@ const OPEN_MS = 120_000;
 const MAX_OPEN = 10_000;
 
 export function newContext(): SettlementContext {
-  return { reads: new Map(), simulated: new Set(), rpcFailed: false, calls: 0, submissions: [] };
+  return { reads: new Map(), simulated: new Set(), rpcFailed: false, signerFailed: false, submissions: [] };
 }
 
 /** The context of the purchase running now, if any. */

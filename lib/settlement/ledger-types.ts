@@ -31,7 +31,10 @@ export interface SettlementLedger {
   takeNonce(key: KeyId): Promise<bigint | undefined>;
   /** Gives `nonce` back if it is still the last one taken; true when it was given back. */
   giveBackNonce(key: KeyId, nonce: bigint): Promise<boolean>;
-  /** Records a signed transaction, `pending`, before anything broadcasts it. */
+  /**
+   * Records a signed transaction, `pending`, before anything broadcasts it. The same transaction
+   * signed again (same call, nonce and fees: same hash) makes an abandoned record live again.
+   */
   record(tx: Omit<LedgerTx, "status" | "broadcastAt" | "success" | "createdAt">): Promise<void>;
   /** Notes that a send of `hash` may have reached a node: it can no longer be abandoned. */
   markBroadcast(hash: Hex): Promise<void>;

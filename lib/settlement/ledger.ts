@@ -37,7 +37,13 @@ export const postgresLedger: SettlementLedger = {
   },
   async record(tx) {
     const prisma = await db();
-    await prisma.settlementTransaction.create({ data: { ...tx } });
+    // The same call signed again with the same nonce and fees is the same transaction (same hash):
+    // one that was abandoned is live again; one that is live already stays as it is.
+    await prisma.$executeRaw`
+      INSERT INTO "SettlementTransaction" ("hash", "chainId", "address", "nonce", "kind", "paymentId", "raw", "fromBlock", "updatedAt")
+      VALUES (${tx.hash}, ${tx.chainId}, ${tx.address}, ${tx.nonce}, ${tx.kind}::"SettlementTxKind", ${tx.paymentId}, ${tx.raw}, ${tx.fromBlock}, now())
+      ON CONFLICT ("hash") DO UPDATE SET "status" = 'pending'::"SettlementTxStatus", "updatedAt" = now()
+      WHERE "SettlementTransaction"."status" = 'abandoned'::"SettlementTxStatus"`;
   },
   async markBroadcast(hash) {
     const prisma = await db();

@@ -28,6 +28,11 @@ export function memoryLedger(): SettlementLedger {
       return true;
     },
     async record(tx) {
+      const existing = txs.get(tx.hash);
+      if (existing) {
+        if (existing.status === "abandoned") existing.status = "pending";
+        return;
+      }
       txs.set(tx.hash, { ...tx, status: "pending", broadcastAt: null, success: null, createdAt: new Date() });
     },
     async markBroadcast(hash) {

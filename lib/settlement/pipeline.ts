@@ -97,10 +97,6 @@ export class SettlementPipeline {
     this.gapGraceMs = o.gapGraceMs ?? 2_000;
   }
 
-  get address(): Address {
-    return this.o.key.address;
-  }
-
   /**
    * Signs `call` with the next nonce, records it, and sends it in nonce order. Resolves once its
    * broadcast is known (`accepted`, `maybe` or `refused`); every transaction signed on the way is
@@ -137,11 +133,6 @@ export class SettlementPipeline {
       this.waiters.set(hash, list);
       this.requestPoll();
     });
-  }
-
-  /** A block at or before the current head, as far as this pipeline has seen. */
-  headHint(): bigint {
-    return this.head;
   }
 
   /**

@@ -4,7 +4,7 @@ import { currentContext } from "@/lib/settlement/context";
 
 /**
  * The facilitator's JSON-RPC transport to one chain: viem's HTTP RPC client underneath, with what
- * settlement needs on top — it counts calls and marks the current purchase's context when a call
+ * settlement needs on top — it marks the current purchase's context when a call
  * fails for a reason other than the chain's answer (so a failed `eth_getCode` that x402 swallows
  * into "invalid signature" is seen as "the chain could not be asked"), and it tells exactly what a
  * failed `eth_sendRawTransaction` means. Pure: no server-only import, so the bench floor shares it.
@@ -55,13 +55,13 @@ function causeCode(error: unknown): string | undefined {
 }
 
 /** True when an error means the request certainly never reached the node. */
-export function isUnreachable(error: unknown): boolean {
+function isUnreachable(error: unknown): boolean {
   const code = causeCode(error);
   return code !== undefined && UNREACHABLE_CODES.has(code);
 }
 
 /** True when a JSON-RPC error is the chain's answer to an execution (a revert), not a failure. */
-export function isExecutionAnswer(error: unknown): boolean {
+function isExecutionAnswer(error: unknown): boolean {
   if (!(error instanceof RpcError)) return false;
   return error.code === 3 || /revert|VM Exception|invalid opcode|out of gas|execution/i.test(error.message);
 }
@@ -123,8 +123,6 @@ export function createRpc(url: string, opts: { local: boolean }): Rpc {
   }
 
   async function request<T>(method: string, params: unknown[] = []): Promise<T> {
-    const ctx = currentContext();
-    if (ctx) ctx.calls++;
     let response;
     try {
       response = await client.request({ body: { method, params } });
@@ -141,8 +139,6 @@ export function createRpc(url: string, opts: { local: boolean }): Rpc {
   }
 
   async function batch(calls: { method: string; params?: unknown[] }[]): Promise<(unknown | RpcError)[]> {
-    const ctx = currentContext();
-    if (ctx) ctx.calls += calls.length;
     const body = calls.map((c, i) => ({ id: i + 1, method: c.method, params: c.params ?? [] }));
     let responses;
     try {

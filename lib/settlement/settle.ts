@@ -133,7 +133,7 @@ async function outcomeOfAttempt(
   const last = [...possiblyOnChain, ...earlier].at(-1)?.hash;
   if (earlier.length > 0) return { kind: "pending", transaction: last };
   if (possiblyOnChain.length === 0) {
-    if (threw || ctx.rpcFailed || transfers.length > 0) {
+    if (threw || ctx.rpcFailed || ctx.signerFailed || transfers.length > 0) {
       const why = transfers.at(-1)?.reason ?? errorReason ?? "an RPC call failed";
       console.error("[vend] settle: nothing was broadcast for", payment.id, "—", why);
       return { kind: "unavailable", message: UNAVAILABLE_SETTLE };

@@ -116,7 +116,13 @@ export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacili
 
   async function submit(call: Omit<SettlementCall, "paymentId">): Promise<Hex> {
     const ctx = currentContext();
-    const submission = await pipeline.submit({ ...call, paymentId: ctx?.paymentId ?? null }, ctx);
+    let submission;
+    try {
+      submission = await pipeline.submit({ ...call, paymentId: ctx?.paymentId ?? null }, ctx);
+    } catch (error) {
+      if (ctx) ctx.signerFailed = true;
+      throw error;
+    }
     if (submission.delivery === "refused") {
       throw new Error(`settlement transaction refused before broadcast: ${submission.reason ?? "unknown reason"}`);
     }
