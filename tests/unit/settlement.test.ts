@@ -200,4 +200,29 @@ describe("concurrency", () => {
     const client = (await import("viem")).createPublicClient({ transport: http(chain.rpcUrl) });
     expect((await client.getTransactionReceipt({ hash: keccak256(raw) })).status).toBe("success");
   });
+
+  it("pipelines sends on a chain that queues nonces (a real network's mempool): every settlement lands", async () => {
+    const { facilitatorEvmSigner } = await import("@/lib/x402/evm-signer");
+    const { postgresLedger } = await import("@/lib/settlement/ledger");
+    const account = privateKeyToAccount(chain.settlementPrivateKey);
+    const hardhatRpc = (method: string, params: unknown[]) =>
+      fetch(chain.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    await hardhatRpc("evm_setAutomine", [false]);
+    await hardhatRpc("evm_setIntervalMining", [200]);
+    try {
+      const pipeline = facilitatorEvmSigner({
+        account, chainId: chain.chainId, name: "queueing", rpcUrl: proxy.url, local: false,
+        ledger: postgresLedger, ledgerName: "queueing", confirmTimeoutMs: 30_000,
+      }).pipeline;
+      const submissions = await Promise.all(
+        Array.from({ length: 16 }, () => pipeline.submit({ to: account.address, data: "0x", gas: 21_000n, kind: "filler", paymentId: null })),
+      );
+      expect(submissions.map((s) => s.delivery)).toEqual(Array(16).fill("accepted"));
+      const receipts = await Promise.all(submissions.map((s) => pipeline.waitForReceipt(s.hash, 30_000)));
+      expect(receipts.every((r) => r.status === "success")).toBe(true);
+    } finally {
+      await hardhatRpc("evm_setAutomine", [true]);
+      await hardhatRpc("evm_setIntervalMining", [1000]);
+    }
+  });
 });
