@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { configuredNetworks, localChain } from "@/lib/networks";
 import { postgresLedger } from "@/lib/settlement/ledger";
 import { facilitatorEvmSigner, type VendFacilitatorSigner } from "@/lib/x402/evm-signer";
+import { eip6492AllowedFactories } from "@/lib/x402/smart-wallets";
 
 /**
  * The x402 facilitator (x402 spec §7: verify, settle, supported), one of:
@@ -82,8 +83,8 @@ function build(): Built {
       confirmTimeoutMs: e.SETTLEMENT_TIMEOUT_SECONDS * 1000,
     });
     signers.set(network.id, signer);
-    local.register(network.id, new ExactEvmScheme(signer));
-    if (network.v1Name) local.registerV1(network.v1Name as never, new ExactEvmSchemeV1(signer));
+    local.register(network.id, new ExactEvmScheme(signer, { eip6492AllowedFactories: eip6492AllowedFactories(network) }));
+    if (network.v1Name) local.registerV1(network.v1Name as never, new ExactEvmSchemeV1(signer, { eip6492AllowedFactories: eip6492AllowedFactories(network) }));
   }
   const client = {
     verify: (payload, requirements) => local.verify(payload, requirements),
