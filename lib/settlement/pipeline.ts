@@ -73,7 +73,7 @@ type Item = {
   resolve(delivery: Submission["delivery"]): void;
 };
 
-type Waiter = { resolve(r: TransactionReceipt): void; reject(e: Error): void; deadline: number };
+type Waiter = { resolve(r: TransactionReceipt): void; timer: ReturnType<typeof setTimeout> };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MAX_AMBIGUOUS_SENDS = 3;
@@ -124,13 +124,20 @@ export class SettlementPipeline {
 
   /**
    * Resolves with the receipt of `hash` (polled with `eth_getTransactionReceipt`, batched with every
-   * other waiting transaction); rejects after `timeoutMs`.
+   * other waiting transaction); rejects after `timeoutMs`, even while a poll hangs.
    */
   waitForReceipt(hash: Hex, timeoutMs: number): Promise<TransactionReceipt> {
     return new Promise((resolve, reject) => {
-      const list = this.waiters.get(hash) ?? [];
-      list.push({ resolve, reject, deadline: Date.now() + timeoutMs });
-      this.waiters.set(hash, list);
+      const waiter: Waiter = {
+        resolve,
+        timer: setTimeout(() => {
+          const left = (this.waiters.get(hash) ?? []).filter((w) => w !== waiter);
+          if (left.length) this.waiters.set(hash, left);
+          else this.waiters.delete(hash);
+          reject(new Error(`no receipt for ${hash} within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.waiters.set(hash, [...(this.waiters.get(hash) ?? []), waiter]);
       this.requestPoll();
     });
   }
@@ -450,22 +457,15 @@ export class SettlementPipeline {
           if (!rpcReceipt || rpcReceipt instanceof Error) return;
           const receipt = formatTransactionReceipt(rpcReceipt as RpcTransactionReceipt);
           if (receipt.blockNumber > this.head) this.head = receipt.blockNumber;
-          for (const w of this.waiters.get(hash) ?? []) w.resolve(receipt);
+          for (const w of this.waiters.get(hash) ?? []) {
+            clearTimeout(w.timer);
+            w.resolve(receipt);
+          }
           this.waiters.delete(hash);
           this.o.ledger.mined(hash, receipt.status === "success", receipt.blockNumber).catch((error: unknown) => {
             console.error("[vend] settlement: could not record a receipt", hash, error);
           });
         });
-      }
-      const now = Date.now();
-      for (const [hash, list] of this.waiters) {
-        const left = list.filter((w) => {
-          if (w.deadline > now) return true;
-          w.reject(new Error(`no receipt for ${hash} yet`));
-          return false;
-        });
-        if (left.length) this.waiters.set(hash, left);
-        else this.waiters.delete(hash);
       }
     } finally {
       this.polling = false;

@@ -51,7 +51,8 @@ export type VendFacilitatorSigner = ReturnType<typeof toFacilitatorEvmSigner> & 
  * - the asset's code is cached by x402 itself; the payer's only within one purchase;
  * - the gas limit is known only for an EOA payer whose transfer this purchase just simulated
  *   successfully: twice the largest `eth_estimateGas` seen for that token from an EOA payer (gas
- *   not used is not paid); any other payer (ERC-1271, ERC-6492) or call is estimated;
+ *   not used is not paid; a transfer that runs out of it makes the next ones estimate again); any
+ *   other payer (ERC-1271, ERC-6492) or call is estimated;
  * - a failed RPC call is never cached and marks the purchase's context (see lib/settlement/rpc.ts).
  */
 export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacilitatorSigner {
@@ -77,6 +78,8 @@ export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacili
   );
   /** Largest `eth_estimateGas` seen per token for an EOA payer's `transferWithAuthorization`. */
   const estimated = new Map<string, bigint>();
+  /** Transactions sent with a known (not estimated) gas limit, until their receipt is seen. */
+  const knownGas = new Map<Hex, { token: string; gas: bigint }>();
 
   /** Reads once per purchase (dropped again when the read fails, so a failure is never reused). */
   function once<T>(ctx: SettlementContext | undefined, key: string, read: () => Promise<T>): Promise<T> {
@@ -92,13 +95,13 @@ export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacili
   const getCode = (args: { address: Address }) =>
     once(currentContext(), `code:${args.address.toLowerCase()}`, () => client.getCode({ address: args.address }));
 
-  async function gasFor(to: Address, data: Hex, eoaTransfer?: { token: string }): Promise<bigint> {
+  async function gasFor(to: Address, data: Hex, eoaTransfer?: { token: string }): Promise<{ gas: bigint; known: boolean }> {
     const known = eoaTransfer && estimated.get(eoaTransfer.token);
-    if (known) return known * 2n;
+    if (known) return { gas: known * 2n, known: true };
     const gas = await client.estimateGas({ account: address, to, data });
-    if (!eoaTransfer) return (gas * 13n) / 10n;
+    if (!eoaTransfer) return { gas: (gas * 13n) / 10n, known: false };
     if (gas > (estimated.get(eoaTransfer.token) ?? 0n)) estimated.set(eoaTransfer.token, gas);
-    return gas * 2n;
+    return { gas: gas * 2n, known: false };
   }
 
   /** True when `payer` is an EOA whose transfer with `nonce` this purchase simulated successfully. */
@@ -152,14 +155,20 @@ export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacili
           const [from, , , , , nonce] = args.args as [string, string, bigint, bigint, bigint, string];
           if (await provenEoaTransfer(currentContext(), from, nonce)) eoaTransfer = { token: args.address.toLowerCase() };
         }
-        const gas = args.gas ?? (await gasFor(args.address, data, eoaTransfer));
-        return submit({ to: args.address, data, gas, kind: "transfer" });
+        const limit = args.gas ? { gas: args.gas, known: false } : await gasFor(args.address, data, eoaTransfer);
+        const hash = await submit({ to: args.address, data, gas: limit.gas, kind: "transfer" });
+        if (limit.known && eoaTransfer) knownGas.set(hash, { token: eoaTransfer.token, gas: limit.gas });
+        return hash;
       },
       async sendTransaction(args) {
-        return submit({ to: args.to, data: args.data, gas: await gasFor(args.to, args.data), kind: "deploy" });
+        return submit({ to: args.to, data: args.data, gas: (await gasFor(args.to, args.data)).gas, kind: "deploy" });
       },
       async waitForTransactionReceipt(args) {
+        const shortcut = knownGas.get(args.hash);
+        knownGas.delete(args.hash);
         const receipt = await pipeline.waitForReceipt(args.hash, args.timeout ?? opts.confirmTimeoutMs);
+        // Out of gas on a known limit: the shortcut failed, so the next transfers estimate again.
+        if (shortcut && receipt.status === "reverted" && receipt.gasUsed * 100n >= shortcut.gas * 95n) estimated.delete(shortcut.token);
         const submission = currentContext()?.submissions.find((s) => s.hash === args.hash);
         if (submission) submission.receipt = receipt.status;
         return receipt;
