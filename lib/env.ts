@@ -44,6 +44,11 @@ const schema = z.object({
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
   /**
+   * Seconds a purchase waits for its settlement's receipt before answering 409 `settlement_pending`
+   * (the payment stays `settling`; the reconciler finishes it from the chain).
+   */
+  SETTLEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(20),
+  /**
    * More ERC-6492 smart-wallet factories the in-process facilitator may deploy buyers' accounts
    * through, on every network (comma-separated addresses), on top of lib/x402/smart-wallets.ts's.
    */
