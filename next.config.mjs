@@ -20,12 +20,16 @@ const nextConfig = {
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
     "@prisma/adapter-pg",
+    "@prisma/adapter-neon",
+    "@neondatabase/serverless",
     "pg",
     "arbundles",
     "arweave",
     "@x402/core",
     "@x402/evm",
   ],
+  // The readiness check compares the database with this build's migrations (lib/health/migration-status.ts).
+  outputFileTracingIncludes: { "/api/health": ["./prisma/migrations/**/*"] },
   // The shareable URL `/l/{slug}` is served by the gate's route handler under `app/api` (route
   // handlers under app/api apply the 402 gate); the rewrite keeps the URL, query and headers.
   async headers() {
@@ -39,6 +43,10 @@ const nextConfig = {
   async rewrites() {
     return [{ source: "/l/:slug", destination: "/api/l/:slug" }];
   },
+  // Wallet SDKs run only in the browser (the pay page's wallet panel), but the server bundle still
+  // resolves them: give Base Account its browser build everywhere (its Node build pulls in the CDP
+  // server SDK and a Solana x402 client, which Vend does not install).
+  turbopack: { resolveAlias: { "@base-org/account": "@base-org/account/browser" } },
   experimental: {
     // Uploads stream through route handlers; the proxy must not buffer them.
     proxyClientMaxBodySize: "10gb",
