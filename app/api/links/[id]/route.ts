@@ -4,6 +4,7 @@ import { json, parseJson, withCreator } from "@/lib/http";
 import { getLink } from "@/lib/links/get-link";
 import { revokeLink } from "@/lib/links/revoke-link";
 import { updateLink } from "@/lib/links/update-link";
+import { deliverSoon } from "@/lib/webhooks/deliver-soon";
 
 /** `GET /api/links/{id}` → the link, its sales (`salesList`) and its x402 challenge. 404 otherwise. */
 export const GET = withCreator<{ id: string }>(async ({ params, creator }) => json(await getLink(creator.userId, params.id)));
@@ -25,5 +26,7 @@ export const PATCH = withCreator<{ id: string }>(async ({ req, params, creator }
     }
     return json(await revokeLink(creator.userId, params.id));
   }
-  return json(await updateLink(creator.userId, params.id, body));
+  const link = await updateLink(creator.userId, params.id, body);
+  deliverSoon();
+  return json(link);
 });

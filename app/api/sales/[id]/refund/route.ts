@@ -1,5 +1,6 @@
 import { json, parseJson, withCreator } from "@/lib/http";
 import { refundSale, refundSaleInput } from "@/lib/sales/refund-sale";
+import { deliverSoon } from "@/lib/webhooks/deliver-soon";
 
 /**
  * `POST /api/sales/{id}/refund` `{transaction: "0x…"}` — records the refund of a sale made by that
@@ -12,5 +13,7 @@ import { refundSale, refundSaleInput } from "@/lib/sales/refund-sale";
  */
 export const POST = withCreator<{ id: string }>(async ({ req, params, creator }) => {
   const input = await parseJson(req, refundSaleInput);
-  return json(await refundSale(creator.userId, params.id, input));
+  const sale = await refundSale(creator.userId, params.id, input);
+  deliverSoon();
+  return json(sale);
 });
