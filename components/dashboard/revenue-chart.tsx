@@ -114,29 +114,32 @@ export function RevenueChart({ days }: { days: Day[] }) {
       {max > 0n && (
         <p className="sr-only">Highest day: {formatMoney(max)} USDC.</p>
       )}
-      <table className="sr-only">
-        <caption>Revenue per day</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Sales</th>
-            <th scope="col">Revenue (USDC)</th>
-            <th scope="col">Refunded (USDC)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days
-            .filter((d) => d.count > 0 || d.refunds > 0)
-            .map((d) => (
-              <tr key={d.date}>
-                <td>{formatDay(d.date)}</td>
-                <td>{d.count}</td>
-                <td>{formatMoney(d.revenue)}</td>
-                <td>{formatMoney(d.refunded)}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      {/* A table is as wide as its content whatever its width: the visually hidden box is a div around it. */}
+      <div className="sr-only">
+        <table>
+          <caption>Revenue per day</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Sales</th>
+              <th scope="col">Revenue (USDC)</th>
+              <th scope="col">Refunded (USDC)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {days
+              .filter((d) => d.count > 0 || d.refunds > 0)
+              .map((d) => (
+                <tr key={d.date}>
+                  <td>{formatDay(d.date)}</td>
+                  <td>{d.count}</td>
+                  <td>{formatMoney(d.revenue)}</td>
+                  <td>{formatMoney(d.refunded)}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
