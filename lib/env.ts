@@ -21,6 +21,8 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.bigint().positive().default(2n * 1024n ** 3n),
   /** ANS-104 signer: an Ethereum private key (0x…64 hex) or an Arweave JWK (JSON). */
   ANS104_SIGNER: z.string().optional(),
+  /** x402 offer-receipt signing key: an Ed25519 private JWK (JSON); unset = generated into VEND_DATA_DIR. */
+  OFFER_RECEIPT_KEY: z.string().optional(),
   STORAGE_DRIVER: z.enum(["fs", "s3"]).default("fs"),
   S3_ENDPOINT: z.string().optional(),
   S3_REGION: z.string().default("us-east-1"),
