@@ -12,11 +12,17 @@ const nextConfig = {
     "arweave",
     "@x402/core",
     "@x402/evm",
+    "@x402/extensions",
   ],
   // The shareable URL `/l/{slug}` is served by the gate's route handler under `app/api` (route
   // handlers under app/api apply the 402 gate); the rewrite keeps the URL, query and headers.
   async rewrites() {
-    return [{ source: "/l/:slug", destination: "/api/l/:slug" }];
+    // The offer-receipt key's DID document (did:web) lives at the well-known path, which the App
+    // Router cannot route (dot-prefixed folders are skipped).
+    return [
+      { source: "/l/:slug", destination: "/api/l/:slug" },
+      { source: "/.well-known/did.json", destination: "/api/well-known/did" },
+    ];
   },
   experimental: {
     // Uploads stream through route handlers; the proxy must not buffer them.

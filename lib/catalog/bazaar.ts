@@ -1,6 +1,6 @@
 import "server-only";
 import { bazaarResourceServerExtension, declareDiscoveryExtension } from "@x402/extensions/bazaar";
-import { formatAmount } from "@/lib/money";
+import { formatUsdc } from "@/lib/money";
 import type { LinkForSale } from "@/lib/purchases/sale";
 
 /** What a listed link tells discovery about itself (and what the catalog lists). */
@@ -21,7 +21,7 @@ export function listingFacts(link: LinkForSale): ListingFacts {
     description: link.description,
     mimeType: link.object.contentType,
     size: link.object.size.toString(),
-    price: { amount: link.amount.toString(), display: `${formatAmount(link.amount)} USDC`, asset: link.asset, network: link.network },
+    price: { amount: link.amount.toString(), display: formatUsdc(link.amount), asset: link.asset, network: link.network },
   };
 }
 
