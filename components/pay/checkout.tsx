@@ -10,7 +10,7 @@ import { startDownload } from "@/components/pay/download";
 import { AlertIcon, CheckIcon, DownloadIcon, ExternalIcon, LockIcon, Spinner } from "@/components/pay/icons";
 import { KeepReceipt } from "@/components/pay/keep-receipt";
 import { usePayShell } from "@/components/pay/pay-shell";
-import { submitPurchase, type Failure, type PurchaseResult } from "@/components/pay/purchase-client";
+import { rememberedPayment, submitPurchase, type Failure, type PurchaseResult } from "@/components/pay/purchase-client";
 import { isChainMismatch, isUserRejection, walletMessage } from "@/components/pay/wallet-errors";
 import { formatDuration, formatLocal, formatTokenAmount, shortAddress, shortHash } from "@/lib/pay/format";
 import type { CheckoutProps } from "@/lib/pay/types";
@@ -134,6 +134,19 @@ export function Checkout(p: CheckoutProps) {
     },
     [p.slug, p.price, p.network.name, shell, fail],
   );
+
+  // A payment signed on this page before a reload or a lost response is posted again (the same
+  // payload and payment-identifier: the server answers it as this buyer's, never charging twice).
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current) return;
+    resumed.current = true;
+    const kept = rememberedPayment(p.slug);
+    if (kept) {
+      lastPayment.current = kept;
+      void submit(kept);
+    }
+  }, [p.slug, submit]);
 
   const pay = useCallback(async () => {
     if (!address) return;

@@ -78,11 +78,59 @@ export const NETWORK_FAILURE: Failure = {
   action: "resubmit",
 };
 
+/** How long a signed payment is kept for a retry after a reload (its authorization lasts minutes). */
+const KEEP_MS = 60 * 60 * 1000;
+const storageKey = (slug: string) => `vend:payment:${slug}`;
+
 /**
- * Submits a signed payment (`PAYMENT-SIGNATURE` value) for a link. A `409 settlement_pending`
- * (the same authorization is still settling) is retried with the same payment a few times.
+ * Keeps a signed payment in this browser until its purchase has an answer, so that a lost response
+ * or a reload loses nothing: the page posts the same payment again (it carries this buyer's x402
+ * payment-identifier, so the server answers it as theirs, without a second charge).
+ */
+export function rememberPayment(slug: string, payment: string): void {
+  try {
+    localStorage.setItem(storageKey(slug), JSON.stringify({ payment, at: Date.now() }));
+  } catch {
+    // Storage disabled: the page still holds the payment in memory until it is closed.
+  }
+}
+
+/** The signed payment kept for this link, if its purchase has no answer yet. */
+export function rememberedPayment(slug: string): string | null {
+  try {
+    const raw = localStorage.getItem(storageKey(slug));
+    if (!raw) return null;
+    const { payment, at } = JSON.parse(raw) as { payment?: unknown; at?: unknown };
+    if (typeof payment === "string" && typeof at === "number" && Date.now() - at < KEEP_MS) return payment;
+    localStorage.removeItem(storageKey(slug));
+  } catch {
+    // Unreadable: nothing to resume.
+  }
+  return null;
+}
+
+/** Drops the kept payment once its purchase is answered for good. */
+export function forgetPayment(slug: string): void {
+  try {
+    localStorage.removeItem(storageKey(slug));
+  } catch {
+    // Storage disabled: nothing kept.
+  }
+}
+
+/**
+ * Submits a signed payment (`PAYMENT-SIGNATURE` value) for a link, keeping it in this browser until
+ * the answer is final (see {@link rememberPayment}). A `409 settlement_pending` (the chain has not
+ * decided yet) is retried with the same payment a few times.
  */
 export async function submitPurchase(slug: string, payment: string, ctx: FailureContext): Promise<PurchaseOutcome> {
+  rememberPayment(slug, payment);
+  const outcome = await postPurchase(slug, payment, ctx);
+  if (outcome.kind !== "failed" || outcome.failure.action !== "resubmit") forgetPayment(slug);
+  return outcome;
+}
+
+async function postPurchase(slug: string, payment: string, ctx: FailureContext): Promise<PurchaseOutcome> {
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
@@ -102,12 +150,17 @@ export async function submitPurchase(slug: string, payment: string, ctx: Failure
       // Not JSON (a proxy's error page): handled below by status.
     }
     if (res.ok && isResult(body)) return { kind: "ok", result: body };
-    if (res.status === 409 && attempt < PENDING_RETRIES) {
+    if (res.status === 409 && codeOf(body) === "settlement_pending" && attempt < PENDING_RETRIES) {
       await sleep(Math.min(500 * (attempt + 1), 3000));
       continue;
     }
     return classifyResponse(res.status, body, res.headers, ctx);
   }
+}
+
+function codeOf(body: unknown): string | undefined {
+  const error = (body as { error?: { code?: unknown } } | null)?.error;
+  return typeof error?.code === "string" ? error.code : undefined;
 }
 
 function isResult(body: unknown): body is PurchaseResult {
@@ -124,14 +177,50 @@ export function classifyResponse(status: number, body: unknown, headers: Headers
   const code = apiError?.code ?? (typeof b.code === "string" ? b.code : undefined);
   const message = apiError?.message ?? (typeof b.message === "string" ? b.message : undefined);
   if (status === 410 && code && GONE[code]) return { kind: "closed", state: GONE[code]! };
-  if (status === 409) {
+  if (status === 409 && code === "settlement_pending") {
     return {
       kind: "failed",
       failure: {
         kind: "pending",
-        title: "Still settling on chain",
+        title: "Your payment is being confirmed",
         message:
-          "Your payment was accepted and is waiting for the chain to confirm it. Retry in a moment: it is safe — the same authorization never settles twice, so you cannot pay twice.",
+          "Your payment was sent and is waiting for the chain to confirm it. This page keeps it: check again in a moment, even after a reload — the same authorization never settles twice, so you cannot pay twice.",
+        action: "resubmit",
+        reason: code,
+      },
+    };
+  }
+  if (status === 409) {
+    return {
+      kind: "failed",
+      failure: {
+        kind: "authorization_used",
+        title: "This signed payment was already used",
+        message: `${message ?? "That authorization already paid."} Nothing new was charged; sign a fresh one to buy again.`,
+        action: "resign",
+        reason: code,
+      },
+    };
+  }
+  if (status === 403 && code === "access_expired") {
+    return {
+      kind: "failed",
+      failure: {
+        kind: "authorization_expired",
+        title: "Your access has ended",
+        message: `${message ?? "The access window of this purchase has ended."}`,
+        action: "resign",
+        reason: code,
+      },
+    };
+  }
+  if (status === 429 || status === 503) {
+    return {
+      kind: "failed",
+      failure: {
+        kind: "network",
+        title: status === 429 ? "Too many attempts" : "Vend cannot reach the chain right now",
+        message: `${message ?? "Try again in a moment."} Your signed payment is kept on this page; retrying is safe.`,
         action: "resubmit",
         reason: code,
       },

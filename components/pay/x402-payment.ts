@@ -2,6 +2,7 @@ import { x402Client } from "@x402/core/client";
 import { encodePaymentSignatureHeader } from "@x402/core/http";
 import type { Network, PaymentRequired } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
+import { appendPaymentIdentifierToExtensions } from "@x402/extensions/payment-identifier";
 import type { Address, Hex } from "viem";
 
 /** What the x402 EVM client needs from a wallet: its address and EIP-712 signing. */
@@ -22,6 +23,9 @@ export type BrowserSigner = {
  *
  * Spend controls allow exactly the link's token on the link's network, capped at the price the
  * page shows (`maxAmount`), so the client refuses to sign anything larger than what the buyer saw.
+ * The payload carries a fresh x402 `payment-identifier` (the server declares it): it never goes on
+ * chain, so posting this same payload again — after a lost response or a reload — is recognised as
+ * this buyer's own and answered with the file, while a copy rebuilt from the chain is not.
  * Loaded on demand (dynamic import) so the wallet panel's first paint does not wait for it.
  */
 export async function createPaymentHeader(required: PaymentRequired, maxAmount: string, signer: BrowserSigner): Promise<string> {
@@ -32,6 +36,8 @@ export async function createPaymentHeader(required: PaymentRequired, maxAmount: 
   client.setSpendControls({
     allowedAssets: required.accepts.map((a) => ({ network: a.network as Network, asset: a.asset, maxAmountPerPayment: maxAmount })),
   });
-  const payload = await client.createPaymentPayload(required);
+  const extensions = structuredClone(required.extensions ?? {});
+  appendPaymentIdentifierToExtensions(extensions);
+  const payload = await client.createPaymentPayload({ ...required, extensions });
   return encodePaymentSignatureHeader(payload);
 }
