@@ -5,10 +5,10 @@ import type { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
 import type { PaymentFailure, PendingDetails, PurchaseOutcome } from "@/lib/purchases/purchase";
 import { RECEIPT_HEADER, receiptCookie, receiptCookieName } from "@/lib/purchases/receipts";
-import { linkUrl, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
+import { saleTerms, type LinkForSale } from "@/lib/purchases/sale";
 import { getNetwork } from "@/lib/networks";
 import { challengeExtensions } from "@/lib/x402/challenge-extensions";
-import { receiptExtensions, signedReceipt, type ReceiptFacts } from "@/lib/x402/offer-receipt";
+import { receiptExtensions, receiptFacts, signedReceipt } from "@/lib/x402/offer-receipt";
 import { paymentRequired, requirementsV2 } from "@/lib/x402/requirements";
 
 /** Headers a browser script may read on our responses (x402 + receipts + timings). */
@@ -135,12 +135,6 @@ export async function purchaseErrorResponse(link: LinkForSale, error: unknown): 
   return null;
 }
 
-/** What the offer-receipt receipt of an outcome states (its payment is settled). */
-function receiptFacts(link: LinkForSale, outcome: PurchaseOutcome): ReceiptFacts {
-  const p = outcome.payment;
-  return { resourceUrl: linkUrl(link.slug), network: p.network, payer: p.payer, transaction: p.transaction ?? "", settledAt: p.settledAt ?? p.updatedAt };
-}
-
 /**
  * Headers that go with a delivery after a purchase or replay: the settlement in both
  * `PAYMENT-RESPONSE` (v2) and `X-PAYMENT-RESPONSE` (v1) — base64 JSON SettleResponses carrying the
@@ -151,7 +145,7 @@ function receiptFacts(link: LinkForSale, outcome: PurchaseOutcome): ReceiptFacts
  */
 export async function purchaseHeaders(link: LinkForSale, outcome: PurchaseOutcome): Promise<Headers> {
   const headers = new Headers({ "Access-Control-Expose-Headers": EXPOSED_HEADERS });
-  const settlement: SettleResponse = { ...outcome.settlement, extensions: await receiptExtensions(receiptFacts(link, outcome)) };
+  const settlement: SettleResponse = { ...outcome.settlement, extensions: await receiptExtensions(receiptFacts(link.slug, outcome.payment)) };
   const encoded = encodePaymentResponseHeader(settlement);
   const v1Name = outcome.payment.x402Version === 1 ? getNetwork(outcome.payment.network)?.v1Name : undefined;
   headers.set("PAYMENT-RESPONSE", encoded);
@@ -181,7 +175,7 @@ export async function purchaseJson(link: LinkForSale, outcome: PurchaseOutcome) 
     },
     replay: outcome.replay,
     receipt: outcome.receipt,
-    offerReceipt: await signedReceipt(receiptFacts(link, outcome)),
+    offerReceipt: await signedReceipt(receiptFacts(link.slug, outcome.payment)),
     receiptExpiresAt: new Date(outcome.receiptExpiresAt * 1000).toISOString(),
     // The receipt rides in the HTTP-only cookie set with this response, not in the URL (which would
     // put it in browser history and access logs); non-browser clients send `receipt` as

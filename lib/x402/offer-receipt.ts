@@ -14,7 +14,9 @@ import {
 } from "@x402/extensions/offer-receipt";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import type { Payment } from "@/lib/generated/prisma/client";
 import { readOrCreateKeyFile } from "@/lib/key-file";
+import { linkUrl } from "@/lib/purchases/sale";
 
 /**
  * The x402 `offer-receipt` extension (specs/extensions/extension-offer-and-receipt.md), JWS format:
@@ -134,6 +136,11 @@ export async function offerExtension(resourceUrl: string, accepts: PaymentRequir
 
 /** What a receipt states: a settled payment of the link at `resourceUrl`. */
 export type ReceiptFacts = { resourceUrl: string; network: string; payer: string; transaction: string; settledAt: Date };
+
+/** The {@link ReceiptFacts} of a settled payment row of the link `slug`. */
+export function receiptFacts(slug: string, p: Pick<Payment, "network" | "payer" | "transaction" | "settledAt" | "updatedAt">): ReceiptFacts {
+  return { resourceUrl: linkUrl(slug), network: p.network, payer: p.payer, transaction: p.transaction ?? "", settledAt: p.settledAt ?? p.updatedAt };
+}
 
 /**
  * The signed receipt of a settled payment (JWS over the extension's receipt payload: version,

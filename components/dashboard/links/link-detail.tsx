@@ -14,6 +14,7 @@ import { ApiError, errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";
 import { formatBytes, formatDateTime, formatDuration, formatMoney, formatRelative, shortAddress, shortId } from "@/components/dashboard/format";
 import { LinkUrlField, RevokeDialog, ShareDialog } from "@/components/dashboard/links/share";
+import { SaleReceipt } from "@/components/dashboard/links/sale-receipt";
 import { canRevoke, LinkStatusBadge } from "@/components/dashboard/links/status";
 import { useLink } from "@/components/dashboard/queries";
 import { PageHeader } from "@/components/dashboard/shell";
@@ -204,6 +205,7 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
               <TH>Payer</TH>
               <TH className="text-right">Amount</TH>
               <TH className="hidden sm:table-cell">Transaction</TH>
+              <TH className="hidden md:table-cell">Receipt</TH>
             </tr>
           </THead>
           <TBody>
@@ -226,6 +228,9 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
                 <TD className="whitespace-nowrap text-right tabular-nums">{formatMoney(s.amount)} USDC</TD>
                 <TD className="hidden sm:table-cell">
                   <TxLink hash={s.transaction} url={s.transactionUrl} />
+                </TD>
+                <TD className="hidden md:table-cell">
+                  <SaleReceipt receipt={s.offerReceipt} />
                 </TD>
               </TR>
             ))}
