@@ -19,7 +19,7 @@ import { TEST_MAX_UPLOAD_BYTES } from "../support/global-setup";
 let stack: Stack;
 let api: ReturnType<typeof creatorApi>;
 const creator = hardhat(0);
-const buyer = hardhat(16);
+const buyer = hardhat(1);
 
 beforeAll(async () => {
   process.env.VEND_SKIP_BUILD = "1";
