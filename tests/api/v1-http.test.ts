@@ -6,7 +6,9 @@ import { decodeXPaymentResponse, wrapFetchWithPayment } from "x402-fetch";
 import { ErrorReasons, SettleResponseSchema, x402ResponseSchema } from "x402/types";
 import { V1_ERROR_REASONS } from "@/lib/x402/requirements";
 import { createApiKey, creatorApi, hardhat, signIn, usdcBalance } from "../support/client";
+import { runReadmeSnippet } from "../support/readme-snippets";
 import { startStack, type Stack } from "../support/stack";
+import { hardhatAccount } from "../../scripts/lib/devnet";
 import { TEST_MAX_UPLOAD_BYTES } from "../support/global-setup";
 
 /**
@@ -59,6 +61,16 @@ describe("x402 v1 with x402-fetch on a chain named base-sepolia", () => {
     expect(refused.status).toBe(402);
     const refusedBody = await refused.json();
     expect(x402ResponseSchema.parse(refusedBody).error).toBe("invalid_exact_evm_payload_signature");
+  });
+});
+
+describe("README: Buying from code, the v1 snippet", () => {
+  it("pays with x402-fetch as written and prints base-sepolia", async () => {
+    const object = await api.upload(new Uint8Array(randomBytes(1_000)), "v1-readme.bin");
+    const link = await api.createLink({ objectId: object.id, payTo: creator.address, price: "0.01", network: "eip155:84532", expiresIn: "1h" });
+    const result = await runReadmeSnippet("v1-buy", { LINK: link.url, PRIVATE_KEY: hardhatAccount(2).privateKey, RPC_URL: stack.chain.rpcUrl });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe("200 base-sepolia\n");
   });
 });
 
