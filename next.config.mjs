@@ -1,3 +1,16 @@
+/**
+ * Security headers of every response (pages also get a per-request CSP from proxy.ts): no MIME
+ * sniffing, no framing, referrers cut to the origin across sites, powerful features off, and wallet
+ * popups (Coinbase Wallet, Base Account) still able to talk back to the page.
+ */
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin-allow-popups" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -16,6 +29,14 @@ const nextConfig = {
   ],
   // The shareable URL `/l/{slug}` is served by the gate's route handler under `app/api` (route
   // handlers under app/api apply the 402 gate); the rewrite keeps the URL, query and headers.
+  async headers() {
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      // JSON APIs and downloads: nothing in them may run, and nothing may frame them.
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; sandbox" }] },
+      { source: "/l/:slug", headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; sandbox" }] },
+    ];
+  },
   async rewrites() {
     // The offer-receipt key's DID document (did:web) lives at the well-known path, which the App
     // Router cannot route (dot-prefixed folders are skipped).

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   invalid_payment_header: 400,
   /** An uploaded ANS-104 DataItem is malformed or its signature does not verify. */
   invalid_data_item: 400,
+  /** The upload has no bytes (nothing to sell); nothing was stored. */
+  empty_file: 400,
   /** No session and no valid `Authorization: Bearer` API key. */
   unauthorized: 401,
   /** The SIWE message or signature was rejected (domain, nonce, expiry, signature). */

@@ -81,7 +81,7 @@ export function errorResponse(error: unknown, headers?: HeadersInit): Response {
     return NextResponse.json(invalid.toJSON(), { status: invalid.status, headers });
   }
   console.error("[vend] unexpected error", error);
-  const internal = new AppError("internal_error", "Something went wrong on our side. Please try again.");
+  const internal = new AppError("internal_error", "Something went wrong on our side; it was logged. Try again in a moment.");
   return NextResponse.json(internal.toJSON(), { status: 500, headers });
 }
 

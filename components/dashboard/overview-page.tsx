@@ -8,10 +8,10 @@ import { EmptyState, ErrorState } from "@/components/ui/empty-state";
 import { CheckIcon, PlusIcon, ReceiptIcon, UploadIcon } from "@/components/ui/icons";
 import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/components/dashboard/api";
-import { formatMoney } from "@/components/dashboard/format";
+import { formatMoney } from "@/lib/format";
 import { useLinks, useObjects, useSales } from "@/components/dashboard/queries";
 import { RevenueChart } from "@/components/dashboard/revenue-chart";
-import { SalesTable } from "@/components/dashboard/sales/sales-page";
+import { SalesList } from "@/components/dashboard/sales/sales-page";
 import { PageHeader } from "@/components/dashboard/shell";
 
 /** Overview: revenue (all time, 30 days), sales, active links, the chart and the latest sales. */
@@ -72,12 +72,12 @@ export function OverviewPage() {
         <Stat label="Sales" value={data && String(data.totals.count)} testId="overview-sales" />
         <Stat label="Active links" value={activeCount} href="/dashboard/links?status=active" testId="overview-active-links" />
       </div>
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <Card>
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <Card className="min-w-0">
           <CardHeader title="Revenue" description="Per day, last 30 days, in your time zone." />
           <div className="p-4 sm:p-5">{data ? <RevenueChart days={data.days} /> : <Skeleton className="h-60 w-full" />}</div>
         </Card>
-        <Card>
+        <Card className="min-w-0">
           <CardHeader
             title="Latest sales"
             actions={
@@ -87,13 +87,13 @@ export function OverviewPage() {
             }
           />
           {sales.isLoading ? (
-            <TableSkeleton rows={5} columns={3} />
+            <TableSkeleton rows={5} columns={2} />
           ) : sales.isError ? (
             <ErrorState message={errorMessage(sales.error)} onRetry={() => sales.refetch()} />
           ) : !data?.sales.length ? (
             <EmptyState icon={<ReceiptIcon size={18} />} title="No sales yet" description="Share a link: payments appear here as they settle." />
           ) : (
-            <SalesTable sales={data.sales} compact />
+            <SalesList sales={data.sales} />
           )}
         </Card>
       </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { formatDay, formatMoney } from "@/components/dashboard/format";
+import { formatDay, formatMoney } from "@/lib/format";
 import type { SalesResponse } from "@/components/dashboard/types";
 
 type Day = SalesResponse["days"][number];
@@ -13,8 +13,8 @@ const PAD_BOTTOM = 22;
 
 /**
  * Revenue per day as an SVG bar chart (no chart library). Heights are ratios of BigInt atomic
- * amounts; every label is formatted from atomic units. Hover or focus a bar for its day; screen
- * readers get the same data as a table.
+ * amounts; every label is formatted from atomic units. Hover a bar, or focus the chart and use the
+ * arrow keys (Home, End), for its day; screen readers get the same data as a table.
  */
 export function RevenueChart({ days }: { days: Day[] }) {
   const [active, setActive] = useState<number | null>(null);
@@ -26,6 +26,14 @@ export function RevenueChart({ days }: { days: Day[] }) {
   const plotH = H - PAD_TOP - PAD_BOTTOM;
   const heightOf = (rev: string) => (max === 0n ? 0 : (Number((BigInt(rev) * 10_000n) / max) / 10_000) * plotH);
   const shown = active !== null ? days[active] : null;
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const last = days.length - 1;
+    const from = active ?? last + 1;
+    const next = { ArrowLeft: from - 1, ArrowRight: active === null ? last : from + 1, Home: 0, End: last }[e.key];
+    if (next === undefined || last < 0) return;
+    e.preventDefault();
+    setActive(Math.min(last, Math.max(0, next)));
+  };
 
   return (
     <div>
@@ -42,11 +50,14 @@ export function RevenueChart({ days }: { days: Day[] }) {
       </div>
       <svg
         viewBox={`0 0 ${W} ${H}`}
-        className="h-44 w-full overflow-visible"
+        className="h-44 w-full overflow-visible rounded-sm focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-indigo-500"
         preserveAspectRatio="none"
         role="img"
-        aria-label={`Revenue per day over the last ${days.length} days: ${formatMoney(total)} USDC in total`}
+        tabIndex={0}
+        aria-label={`Revenue per day over the last ${days.length} days: ${formatMoney(total)} USDC in total. Arrow keys read each day.`}
         onMouseLeave={() => setActive(null)}
+        onKeyDown={onKeyDown}
+        onBlur={() => setActive(null)}
       >
         {[0, 0.5, 1].map((f) => (
           <line

@@ -12,7 +12,7 @@ import { FileIcon, HomeIcon, LinkIcon, LogOutIcon, LogoMark, ReceiptIcon, Settin
 import { ThemeToggle } from "@/components/ui/theme-toggle";
 import { ToastProvider } from "@/components/ui/toast";
 import { DashboardProvider } from "@/components/dashboard/context";
-import { shortAddress } from "@/components/dashboard/format";
+import { shortAddress } from "@/lib/format";
 import type { ClientNetwork } from "@/lib/wagmi";
 
 const NAV = [

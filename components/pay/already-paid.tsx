@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { startDownload } from "@/components/pay/download";
 import { CheckIcon, DownloadIcon } from "@/components/pay/icons";
-import { formatLocal } from "@/lib/pay/format";
+import { formatDateTime } from "@/lib/format";
 
 /**
  * A buyer who already paid (a valid receipt cookie came with the page): the download starts by
@@ -27,7 +27,7 @@ export function AlreadyPaid({
   const [until, setUntil] = useState<string | null>(null);
   const [valid, setValid] = useState(true);
   useEffect(() => {
-    setUntil(formatLocal(expiresAt));
+    setUntil(formatDateTime(expiresAt));
     const left = new Date(expiresAt).getTime() - Date.now();
     if (left <= 0) return setValid(false);
     if (autoStart && !started.current) {

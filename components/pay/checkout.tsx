@@ -12,7 +12,7 @@ import { KeepReceipt } from "@/components/pay/keep-receipt";
 import { usePayShell } from "@/components/pay/pay-shell";
 import { rememberedPayment, submitPurchase, type Failure, type PurchaseResult } from "@/components/pay/purchase-client";
 import { isChainMismatch, isUserRejection, walletMessage } from "@/components/pay/wallet-errors";
-import { formatDuration, formatLocal, formatTokenAmount, shortAddress, shortHash } from "@/lib/pay/format";
+import { formatDateTime, formatDuration, formatUsdc, shortAddress, shortId } from "@/lib/format";
 import type { CheckoutProps } from "@/lib/pay/types";
 import { DEV_WALLET_ID } from "@/lib/wagmi";
 
@@ -237,7 +237,7 @@ export function Checkout(p: CheckoutProps) {
               "Could not read your balance — you can still pay; it is checked before anything is charged."
             ) : (
               <>
-                Balance: <span className="tabular-nums">{formatTokenAmount(balance.data, p.network.decimals)} USDC</span> on{" "}
+                Balance: <span className="tabular-nums">{formatUsdc(balance.data, p.network.decimals)}</span> on{" "}
                 {p.network.name}
               </>
             )}
@@ -265,7 +265,7 @@ export function Checkout(p: CheckoutProps) {
 
       {onRightChain && insufficient ? (
         <Notice testId="insufficient-balance" title="Not enough USDC" tone="error">
-          This costs {p.price} USDC and {shortAddress(address)} holds {formatTokenAmount(balance.data ?? 0n, p.network.decimals)} USDC on{" "}
+          This costs {p.price} USDC and {shortAddress(address)} holds {formatUsdc(balance.data ?? 0n, p.network.decimals)} on{" "}
           {p.network.name}. Add USDC to this account, or connect another one. Nothing was charged.
         </Notice>
       ) : null}
@@ -472,7 +472,7 @@ function Success({ p, result }: { p: CheckoutProps; result: PurchaseResult }) {
         <div>
           <p className="text-lg font-semibold">Payment complete</p>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {formatTokenAmount(result.payment.amount, p.network.decimals)} USDC paid to{" "}
+            {formatUsdc(result.payment.amount, p.network.decimals)} paid to{" "}
             <span className="font-mono text-xs">{shortAddress(p.payTo)}</span>
             {result.replay ? " (already settled — no new charge)" : ""}
           </p>
@@ -489,12 +489,12 @@ function Success({ p, result }: { p: CheckoutProps; result: PurchaseResult }) {
               data-testid="transaction"
               className="inline-flex items-center gap-1 font-mono text-xs font-medium underline underline-offset-2"
             >
-              {shortHash(tx)} <ExternalIcon />
+              {shortId(tx, 10, 8)} <ExternalIcon />
             </a>
           ) : (
             <span className="flex items-center gap-2">
               <span className="font-mono text-xs" data-testid="transaction" title={tx}>
-                {shortHash(tx)}
+                {shortId(tx, 10, 8)}
               </span>
               <CopyButton text={tx} />
             </span>
@@ -518,7 +518,7 @@ function Success({ p, result }: { p: CheckoutProps; result: PurchaseResult }) {
           </a>
           <p className="mt-2 text-center text-xs text-zinc-500">
             You can download it again from this link until{" "}
-            <time dateTime={result.receiptExpiresAt}>{formatLocal(result.receiptExpiresAt)}</time>.
+            <time dateTime={result.receiptExpiresAt}>{formatDateTime(result.receiptExpiresAt)}</time>.
           </p>
         </>
       ) : (

@@ -4,7 +4,7 @@ import { useMemo, useState } from "react";
 import { useConnect, useConnectors, type Connector } from "wagmi";
 import { AlertIcon, Spinner, WalletIcon } from "@/components/pay/icons";
 import { isUserRejection, walletMessage } from "@/components/pay/wallet-errors";
-import { shortAddress } from "@/lib/pay/format";
+import { shortAddress } from "@/lib/format";
 import { DEV_WALLET_ACCOUNTS, DEV_WALLET_ID, type ClientNetwork } from "@/lib/wagmi";
 
 const COINBASE_SDK_ID = "coinbaseWalletSDK";

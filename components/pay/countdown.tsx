@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { formatRemaining } from "@/lib/pay/format";
+import { formatTimeLeft } from "@/lib/format";
 
 /**
  * Time left until `expiresAt`, ticking every second in the last hour (every 30 s before). The
@@ -13,8 +13,9 @@ export function Countdown({ expiresAt, initial }: { expiresAt: string; initial: 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout>;
     const tick = () => {
-      const left = end - Date.now();
-      setText(formatRemaining(left));
+      const now = Date.now();
+      const left = end - now;
+      setText(formatTimeLeft(end, now));
       if (left > 0) timer = setTimeout(tick, left > 3_600_000 ? 30_000 : 1000 - (Date.now() % 1000) + 5);
     };
     tick();

@@ -1,5 +1,5 @@
 import { BanIcon, ClockIcon, FileIcon } from "@/components/pay/icons";
-import { formatUtc, shortAddress } from "@/lib/pay/format";
+import { formatDateTime, shortAddress } from "@/lib/format";
 import type { PayState } from "@/lib/pay/types";
 
 /** What a closed link's screen says about the link. */
@@ -15,7 +15,7 @@ type Copy = { heading: string; body: (s: ClosedLinkSummary) => string; icon: "cl
 const COPY: Record<Exclude<PayState, "active">, Copy> = {
   expired: {
     heading: "This link has expired",
-    body: (s) => `It stopped selling on ${formatUtc(s.expiresAt)}. Nothing can be bought here any more — ask the seller for a new link.`,
+    body: (s) => `It stopped selling on ${formatDateTime(s.expiresAt, "UTC")}. Nothing can be bought here any more — ask the seller for a new link.`,
     icon: "clock",
   },
   revoked: {

@@ -1,6 +1,6 @@
 import { Countdown } from "@/components/pay/countdown";
 import { ClockIcon, ExternalIcon, FileIcon } from "@/components/pay/icons";
-import { formatDuration, formatRemaining, formatUtc, shortAddress } from "@/lib/pay/format";
+import { formatDateTime, formatDuration, formatTimeLeft, shortAddress } from "@/lib/format";
 import type { PayView } from "@/lib/pay/types";
 
 /** What is for sale: title, seller, price, file, expiry. Server-rendered, visible before any JS. */
@@ -42,10 +42,10 @@ export function Summary({ view, now }: { view: PayView; now: number }) {
         <p className="mt-3 flex items-center gap-1.5 text-sm text-zinc-600 dark:text-zinc-400">
           <ClockIcon className="size-4" />
           <span>
-            Offer ends in{" "}
             <span className="font-medium text-zinc-900 dark:text-zinc-100">
-              <Countdown expiresAt={view.expiresAt} initial={formatRemaining(new Date(view.expiresAt).getTime() - now)} />
-            </span>
+              <Countdown expiresAt={view.expiresAt} initial={formatTimeLeft(view.expiresAt, now)} />
+            </span>{" "}
+            to buy
           </span>
         </p>
       )}
@@ -70,7 +70,7 @@ export function Details({ view }: { view: PayView }) {
     ["Token", <Address key="t" address={view.network.asset} href={view.network.explorer ? `${view.network.explorer}/token/${view.network.asset}` : null} label="USDC" />],
     ["Pays to", <Address key="p" address={view.payTo} href={view.payToUrl} testId="payee" />],
     ["Seller", <Address key="s" address={view.creator} href={view.creatorUrl} />],
-    ["Offer ends", <span key="e">{formatUtc(view.expiresAt)}</span>],
+    ["Offer ends", <span key="e">{formatDateTime(view.expiresAt, "UTC")}</span>],
     ["Access", <span key="a">Download for {formatDuration(view.accessSeconds)} after paying</span>],
   ];
   if (view.remaining !== null) rows.push(["Copies left", <span key="r">{view.remaining}</span>]);

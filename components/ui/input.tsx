@@ -51,7 +51,7 @@ export function Field({
   const errorId = `${id}-error`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={cn("space-y-1.5", className)}>
+    <div className={cn("min-w-0 space-y-1.5", className)}>
       <label htmlFor={id} className="flex items-baseline gap-2 text-sm font-medium text-zinc-800 dark:text-zinc-200">
         {label}
         {optional && <span className="text-xs font-normal text-zinc-500">Optional</span>}

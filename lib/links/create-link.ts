@@ -3,14 +3,13 @@ import { getAddress, isAddress, zeroAddress } from "viem";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { newId, newSlug } from "@/lib/ids";
-import { parsePrice, PRICE_ERRORS } from "@/lib/money";
+import { parsePrice, PRICE_ERROR_MESSAGES } from "@/lib/money";
 import { getNetwork } from "@/lib/networks";
 import { getOwnedObject } from "@/lib/objects/get-object";
 import { linkJson } from "@/lib/links/link-json";
 
 const DAY = 86_400;
 const MAX_EXPIRY_SECONDS = 365 * DAY;
-
 
 /** `expiresIn` as seconds (number) or a duration string: `90m`, `1h`, `7d`, `30d`. */
 const durationSchema = z.union([
@@ -46,7 +45,7 @@ export const createLinkInput = z
   })
   .superRefine((v, ctx) => {
     const price = parsePrice(v.price);
-    if (!price.ok) ctx.addIssue({ code: "custom", path: ["price"], message: PRICE_ERRORS[price.error] });
+    if (!price.ok) ctx.addIssue({ code: "custom", path: ["price"], message: PRICE_ERROR_MESSAGES[price.error] });
     const network = getNetwork(v.network);
     if (!network) ctx.addIssue({ code: "custom", path: ["network"], message: `Unknown network ${v.network}.` });
     else if (!network.rpcUrl) {

@@ -53,7 +53,8 @@ export type CreateObjectInput = z.input<typeof createObjectInput> & {
  *   stored unchanged, so its id, owner and signature type are the creator's.
  * The object row is written only after both the payload and the signed header are stored.
  * @returns the object (see {@link objectJson}).
- * @throws AppError `payload_too_large` (413, nothing stored), `invalid_data_item` (400),
+ * @throws AppError `empty_file` (400, no bytes; nothing stored), `payload_too_large` (413, nothing
+ *   stored), `invalid_data_item` (400),
  *   `upstream_error` (502, storage failed; nothing recorded).
  */
 export async function createObject(input: CreateObjectInput): Promise<ObjectJson> {
@@ -61,6 +62,7 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
   const data = createObjectInput.parse(rest);
   const maxBytes = env().MAX_UPLOAD_BYTES;
   if (data.declaredSize !== undefined && data.declaredSize > maxBytes) throw tooLarge(maxBytes);
+  if (data.declaredSize === 0n) throw emptyFile();
 
   const id = newId("obj");
   const payloadKey = `objects/${data.ownerId}/${id}/payload`;
@@ -97,6 +99,11 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
     throw error;
   }
 
+  if (stored.size === 0n) {
+    await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
+    throw emptyFile();
+  }
+
   const name = data.name ?? dataItemTag(stored.tags, "File-Name") ?? `${stored.id}.bin`;
   const contentType = data.signed ? (dataItemTag(stored.tags, "Content-Type") ?? data.contentType) : data.contentType;
   try {
@@ -124,6 +131,10 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
     await Promise.allSettled([store.delete(payloadKey), store.delete(headerKey)]);
     throw error;
   }
+}
+
+function emptyFile(): AppError {
+  return new AppError("empty_file", "The file is empty (0 bytes): there is nothing to sell. Nothing was stored.");
 }
 
 /** Size of the chunks an upload body is regrouped into before hashing and storing (1 MiB). */

@@ -46,18 +46,18 @@ function fileName(header: string | null): string | undefined {
  * - anything else: the raw body, with the file name from `X-Filename` (percent-encoded UTF-8) and
  *   the type from `Content-Type`. `Content-Type: application/vnd.ans104` or `X-Vend-Signed: true`
  *   marks a creator-signed DataItem.
- * @throws AppError `invalid_request` (400) with no body, no boundary, no file part, or a body that
- *   ends early (also from the returned body stream and `done`).
+ * A raw request without a body is an empty upload (which `createObject` refuses as `empty_file`).
+ * @throws AppError `invalid_request` (400) for a multipart request without a body, a boundary or a
+ *   file part, or one that ends early (also from the returned body stream and `done`).
  */
 export async function readUpload(req: Request): Promise<Upload> {
   const type = req.headers.get("content-type") ?? "";
-  if (!req.body) throw new AppError("invalid_request", "The request has no body.");
   const signedFlag = req.headers.get(SIGNED_HEADER) === "true";
   if (!type.toLowerCase().startsWith("multipart/form-data")) {
     const length = req.headers.get("content-length");
     const signed = signedFlag || type.toLowerCase().startsWith(ANS104_MEDIA_TYPE);
     return {
-      body: req.body,
+      body: req.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
       name: fileName(req.headers.get("x-filename")),
       contentType: signed ? undefined : type || undefined,
       declaredSize: length && /^\d+$/.test(length) ? BigInt(length) : undefined,
@@ -65,6 +65,7 @@ export async function readUpload(req: Request): Promise<Upload> {
       done: Promise.resolve(),
     };
   }
+  if (!req.body) throw new AppError("invalid_request", "The request has no body.");
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: { "content-type": type }, limits: { files: 1 } });

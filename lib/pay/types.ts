@@ -14,7 +14,7 @@ export type PayView = {
   title: string;
   description: string | null;
   file: { name: string; contentType: string; kind: string; size: string; sizeLabel: string };
-  /** Price in atomic units of the asset, and as a decimal string (`"0.25"`). */
+  /** Price in atomic units of the asset, and as display text (`"1,234.50"`, lib/format.ts `formatMoney`). */
   amount: string;
   price: string;
   network: ClientNetwork;

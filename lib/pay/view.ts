@@ -2,12 +2,11 @@ import "server-only";
 import { cache } from "react";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { formatAmount } from "@/lib/money";
 import { addressUrl, getNetwork, publicNetwork } from "@/lib/networks";
 import { receiptAccess } from "@/lib/purchases/access";
 import { linkState, linkUrl, loadLinkForSale, saleTerms, type LinkForSale } from "@/lib/purchases/sale";
 import { paymentRequired } from "@/lib/x402/requirements";
-import { describeType, formatBytes } from "@/lib/pay/format";
+import { describeType, formatBytes, formatMoney } from "@/lib/format";
 import type { PayView } from "@/lib/pay/types";
 
 /**
@@ -56,7 +55,7 @@ export async function loadPayView(slug: string, receiptToken?: string | null, no
       sizeLabel: formatBytes(link.object.size),
     },
     amount: link.amount.toString(),
-    price: formatAmount(link.amount, decimals),
+    price: formatMoney(link.amount, decimals),
     network: network
       ? { ...publicNetwork(network), rpcUrl: network.local ? (network.rpcUrl ?? null) : null }
       : {

@@ -122,6 +122,22 @@ describe("objects", () => {
     expect(after).toBe(before);
   });
 
+  it("refuses an empty file with 400 empty_file, raw or multipart, and stores nothing", async () => {
+    const before = (await (await a.call("GET", "/api/objects?limit=100")).json()).objects.length;
+    const raw = await a.call("POST", "/api/objects", new Uint8Array(0), { "content-type": "text/plain", "x-filename": "empty.txt" });
+    expect(raw.status).toBe(400);
+    const body = await raw.json();
+    expect(body.error.code).toBe("empty_file");
+    expect(body.error.message).toMatch(/empty/);
+    const form = new FormData();
+    form.set("file", new Blob([], { type: "text/plain" }), "empty.txt");
+    const multipart = await fetch(`${baseUrl}/api/objects`, { method: "POST", headers: { cookie: aliceCookie }, body: form });
+    expect(multipart.status).toBe(400);
+    expect((await multipart.json()).error.code).toBe("empty_file");
+    const after = (await (await a.call("GET", "/api/objects?limit=100")).json()).objects.length;
+    expect(after).toBe(before);
+  });
+
   it("paginates with a cursor and searches by name", async () => {
     const names = ["page-a.txt", "page-b.txt", "page-c.txt"];
     for (const n of names) await b.upload(new Uint8Array([1]), n);
@@ -150,6 +166,8 @@ describe("link validation", () => {
     ["a zero price", { price: "0" }, "price"],
     ["a negative price", { price: "-1" }, "price"],
     ["7 decimals", { price: "0.0000001" }, "price"],
+    ["a thousands separator", { price: "1,500" }, "price"],
+    ["a decimal comma", { price: "0,25" }, "price"],
     ["an unknown network", { network: "eip155:999999" }, "network"],
     ["an unconfigured network", { network: "eip155:8453" }, "network"],
     ["a past expiry", { expiresIn: undefined, expiresAt: new Date(Date.now() - 1000).toISOString() }, "expiresAt"],

@@ -26,9 +26,10 @@ export default async function SignInPage({ searchParams }: Props) {
   const session = await creatorSession();
   if (session && !error) redirect(callbackUrl);
   const networks = clientNetworks();
+  const local = networks.find((n) => n.local && n.rpcUrl);
   const initialState = cookieToInitialState(wagmiConfig(networks), (await headers()).get("cookie"));
   return (
-    <div className="grid min-h-dvh lg:grid-cols-[1fr_minmax(0,34rem)]">
+    <div className="grid min-h-dvh grid-cols-1 lg:grid-cols-[1fr_minmax(0,34rem)]">
       <aside className="relative hidden overflow-hidden bg-zinc-950 p-12 text-white lg:flex lg:flex-col">
         <div
           aria-hidden="true"
@@ -62,7 +63,11 @@ export default async function SignInPage({ searchParams }: Props) {
       </aside>
       <main className="flex items-center justify-center bg-white px-5 py-12 dark:bg-zinc-950">
         <Providers networks={networks} initialState={initialState}>
-          <SignInPanel callbackUrl={callbackUrl} initialError={error} />
+          <SignInPanel
+            callbackUrl={callbackUrl}
+            initialError={error}
+            devChain={local?.rpcUrl ? { rpcUrl: local.rpcUrl, chainId: local.chainId } : undefined}
+          />
         </Providers>
       </main>
     </div>

@@ -1,14 +1,16 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { createWalletClient, http, type Address } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { useConnect, useConnection, useConnectors, useDisconnect, useSignMessage, type Connector } from "wagmi";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { AlertIcon, ChevronRightIcon, LogoMark, SpinnerIcon, WalletIcon } from "@/components/ui/icons";
 import { ThemeToggle } from "@/components/ui/theme-toggle";
-import { shortAddress } from "@/components/dashboard/format";
+import { shortAddress } from "@/lib/format";
+import { DEV_WALLET_ACCOUNTS } from "@/lib/wagmi";
 
 type Step =
   | { kind: "idle" }
@@ -17,6 +19,31 @@ type Step =
   | { kind: "verifying"; connector: string }
   | { kind: "done" }
   | { kind: "error"; title: string; message: string };
+
+type Stage = "connect" | "nonce" | "sign" | "server";
+
+/** The local chain, when it is configured: its test accounts can sign in through its node. */
+export type DevChain = { rpcUrl: string; chainId: number };
+
+/**
+ * The local chain's test accounts by role, as `npm run demo` uses them: Hardhat #0 creates the
+ * links and is paid; #1 pays in the demo and is the pay page's first test wallet; #2 and #3 are
+ * more buyers. Public keys of a public mnemonic — never funded on a real network.
+ */
+const DEV_ACCOUNTS: readonly { index: number; role: string; address: Address }[] = [
+  { index: 0, role: "Creator", address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" },
+  ...DEV_WALLET_ACCOUNTS.map((address, i) => ({ index: i + 1, role: i === 0 ? "Buyer" : `Buyer ${i + 1}`, address })),
+];
+
+/** Where a sign-in comes from: a wallet in the browser, or a test account the local node signs for. */
+type Target = { kind: "wallet"; connector: Connector } | { kind: "dev"; index: number; address: Address };
+
+/** The nonce request failed: the server's fault or the network's, never the wallet's. */
+class NonceError extends Error {
+  constructor(readonly status: number | null) {
+    super(status === null ? "network" : `HTTP ${status}`);
+  }
+}
 
 /** EIP-1193 "user rejected" in any of its shapes (viem error, raw provider error, SDK message). */
 function isRejection(error: unknown): boolean {
@@ -28,7 +55,15 @@ function isRejection(error: unknown): boolean {
 }
 
 /** A human title and message for a failure at each step, including the server's SIWE reasons. */
-function explain(error: unknown, stage: "connect" | "sign" | "server"): { title: string; message: string } {
+function explain(error: unknown, stage: Stage): { title: string; message: string } {
+  if (error instanceof NonceError) {
+    return error.status === null
+      ? { title: "Could not reach the server", message: "The sign-in request did not get through. Nothing was signed. Check your connection and try again." }
+      : {
+          title: "The server could not start a sign-in",
+          message: `Asking for a sign-in nonce failed on the server (${error.message}). Nothing was signed. Try again in a moment.`,
+        };
+  }
   if (stage !== "server" && isRejection(error)) {
     return stage === "connect"
       ? { title: "Connection cancelled", message: "You closed the wallet's connection request. Pick a wallet to try again." }
@@ -66,20 +101,17 @@ function useWalletOptions() {
   const generic = connectors.find((c) => c.id === "injected");
   const coinbaseExtension = announced.some((c) => c.id === "com.coinbase.wallet");
   const coinbase = connectors.find((c) => c.type === "coinbaseWallet");
-  const mock = connectors.find((c) => c.type === "mock");
   const browser: Connector[] = announced.length ? announced : hasEthereum && generic ? [generic] : [];
   return {
     mounted,
     browser,
     other: coinbase && !coinbaseExtension ? [coinbase] : [],
-    developer: mock ? [mock] : [],
     noBrowserWallet: mounted && browser.length === 0,
   };
 }
 
 function connectorLabel(c: Connector): string {
   if (c.id === "injected") return "Browser wallet";
-  if (c.type === "mock") return "Test wallet (local chain)";
   return c.name;
 }
 
@@ -105,9 +137,11 @@ function ConnectorIcon({ connector }: { connector: Connector }) {
 /**
  * Sign-In with Ethereum: pick a wallet (EIP-6963 discovery shows MetaMask & co. by name, plus
  * Coinbase Wallet), connect, sign an EIP-4361 message built with viem (`domain` = this host, a
- * single-use server nonce), and post it to next-auth's `ethereum` credentials provider.
+ * single-use server nonce), and post it to next-auth's `ethereum` credentials provider. With the
+ * local chain configured, its test accounts are offered by role (creator #0 first), signed by the
+ * local node (`personal_sign` on an unlocked Hardhat account).
  */
-export function SignInPanel({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
+export function SignInPanel({ callbackUrl, initialError, devChain }: { callbackUrl: string; initialError?: string; devChain?: DevChain }) {
   const options = useWalletOptions();
   const connection = useConnection();
   const connect = useConnect();
@@ -118,23 +152,37 @@ export function SignInPanel({ callbackUrl, initialError }: { callbackUrl: string
   );
   const busy = step.kind === "connecting" || step.kind === "signing" || step.kind === "verifying" || step.kind === "done";
 
-  async function run(connector: Connector) {
-    let stage: "connect" | "sign" | "server" = "connect";
+  const devClient = useMemo(() => (devChain ? createWalletClient({ transport: http(devChain.rpcUrl, { retryCount: 0 }) }) : null), [devChain]);
+
+  async function run(target: Target) {
+    const key = target.kind === "wallet" ? target.connector.uid : `dev-${target.index}`;
+    let stage: Stage = "connect";
     try {
-      setStep({ kind: "connecting", connector: connector.uid });
-      let address = connection.connector?.uid === connector.uid ? connection.address : undefined;
-      let chainId = connection.chainId;
-      if (!address) {
-        const result = await connect.mutateAsync({ connector });
-        address = result.accounts[0];
-        chainId = result.chainId;
+      setStep({ kind: "connecting", connector: key });
+      let address: Address | undefined;
+      let chainId: number | undefined;
+      if (target.kind === "dev") {
+        address = target.address;
+        chainId = devChain?.chainId;
+      } else {
+        const { connector } = target;
+        address = connection.connector?.uid === connector.uid ? connection.address : undefined;
+        chainId = connection.chainId;
+        if (!address) {
+          const result = await connect.mutateAsync({ connector });
+          address = result.accounts[0];
+          chainId = result.chainId;
+        }
       }
       if (!address) throw new Error("The wallet returned no account.");
-      stage = "sign";
-      const nonceRes = await fetch("/api/auth/nonce", { cache: "no-store" });
-      if (!nonceRes.ok) throw new Error("Could not get a sign-in nonce from the server. Try again.");
+      stage = "nonce";
+      const nonceRes = await fetch("/api/auth/nonce", { cache: "no-store" }).catch(() => {
+        throw new NonceError(null);
+      });
+      if (!nonceRes.ok) throw new NonceError(nonceRes.status);
       const { nonce } = (await nonceRes.json()) as { nonce: string };
-      setStep({ kind: "signing", connector: connector.uid, address });
+      stage = "sign";
+      setStep({ kind: "signing", connector: key, address });
       const message = createSiweMessage({
         address,
         chainId: chainId ?? 1,
@@ -146,9 +194,12 @@ export function SignInPanel({ callbackUrl, initialError }: { callbackUrl: string
         issuedAt: new Date(),
         expirationTime: new Date(Date.now() + 10 * 60 * 1000),
       });
-      const signature = await signMessage.mutateAsync({ message, account: address, connector });
+      const signature =
+        target.kind === "dev"
+          ? await devClient!.signMessage({ account: address, message })
+          : await signMessage.mutateAsync({ message, account: address, connector: target.connector });
       stage = "server";
-      setStep({ kind: "verifying", connector: connector.uid });
+      setStep({ kind: "verifying", connector: key });
       const result = await signIn("ethereum", { message, signature, redirect: false, callbackUrl });
       if (!result || result.error || !result.ok) throw new Error(result?.error ?? "The server did not answer.");
       setStep({ kind: "done" });
@@ -208,7 +259,7 @@ export function SignInPanel({ callbackUrl, initialError }: { callbackUrl: string
           <p className="text-xs text-zinc-500">Connected with {connectorLabel(connection.connector!)}</p>
           <p className="mt-0.5 font-mono text-sm">{shortAddress(connection.address)}</p>
           <div className="mt-3 flex gap-2">
-            <Button variant="primary" size="sm" disabled={busy} onClick={() => run(connection.connector!)}>
+            <Button variant="primary" size="sm" disabled={busy} onClick={() => run({ kind: "wallet", connector: connection.connector! })}>
               Sign in as {shortAddress(connection.address)}
             </Button>
             <Button size="sm" variant="ghost" disabled={busy} onClick={() => disconnect.mutate()}>
@@ -218,7 +269,7 @@ export function SignInPanel({ callbackUrl, initialError }: { callbackUrl: string
         </div>
       )}
 
-      <WalletList title="Browser wallets" connectors={options.browser} step={step} busy={busy} onPick={run} />
+      <WalletList title="Browser wallets" connectors={options.browser} step={step} busy={busy} onPick={(connector) => run({ kind: "wallet", connector })} />
       {options.noBrowserWallet && (
         <div className="rounded-xl border border-dashed border-zinc-300 p-4 text-sm dark:border-zinc-700" data-testid="no-wallet">
           <p className="font-medium">No browser wallet found</p>
@@ -231,16 +282,15 @@ export function SignInPanel({ callbackUrl, initialError }: { callbackUrl: string
           </p>
         </div>
       )}
-      <WalletList title="Other wallets" connectors={options.other} step={step} busy={busy} onPick={run} className="mt-5" />
       <WalletList
-        title="Developer"
-        hint="Hardhat account #1 through the local node — only offered when the local chain is configured."
-        connectors={options.developer}
+        title="Other wallets"
+        connectors={options.other}
         step={step}
         busy={busy}
-        onPick={run}
+        onPick={(connector) => run({ kind: "wallet", connector })}
         className="mt-5"
       />
+      {devChain && <TestAccounts step={step} busy={busy} onPick={(a) => run({ kind: "dev", ...a })} />}
       <p className="mt-8 text-xs text-zinc-500">
         Signing in creates your creator account on first use. Your address is your identity: no email, no password.
       </p>
@@ -293,6 +343,62 @@ function WalletList({
         })}
       </ul>
       {hint && <p className="mt-2 text-xs text-zinc-500">{hint}</p>}
+    </section>
+  );
+}
+
+/**
+ * The local chain's test accounts by role (development only): creator #0 is the default, so the
+ * dashboard shows what `npm run demo` created; the buyers are there to try a second creator.
+ */
+function TestAccounts({ step, busy, onPick }: { step: Step; busy: boolean; onPick: (account: { index: number; address: Address }) => void }) {
+  const [index, setIndex] = useState(0);
+  const account = DEV_ACCOUNTS.find((a) => a.index === index) ?? DEV_ACCOUNTS[0]!;
+  const active = "connector" in step && step.connector === `dev-${account.index}`;
+  return (
+    <section className="mt-5 rounded-xl border border-dashed border-amber-300 bg-amber-50/60 p-3 dark:border-amber-700/60 dark:bg-amber-950/20" aria-labelledby="test-accounts-title">
+      <h2 id="test-accounts-title" className="mb-2 text-xs font-medium uppercase tracking-wide text-amber-900 dark:text-amber-200">
+        Test accounts · local chain
+      </h2>
+      <label className="mb-2 flex items-center justify-between gap-2 text-xs text-amber-950 dark:text-amber-100">
+        <span>Account</span>
+        <select
+          value={index}
+          onChange={(e) => setIndex(Number(e.target.value))}
+          disabled={busy}
+          data-testid="test-account"
+          className="min-w-0 rounded-md border border-amber-200 bg-white px-2 py-1 font-mono text-xs text-zinc-900 dark:border-amber-800 dark:bg-zinc-900 dark:text-zinc-100"
+        >
+          {DEV_ACCOUNTS.map((a) => (
+            <option key={a.index} value={a.index}>
+              {a.role} · #{a.index} {shortAddress(a.address)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => onPick(account)}
+        className={cn(
+          "flex w-full items-center gap-3 rounded-xl border border-amber-200 bg-white px-3.5 py-3 text-left text-sm font-medium shadow-sm transition",
+          "hover:bg-amber-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500",
+          "disabled:cursor-not-allowed disabled:opacity-60 dark:border-amber-800/60 dark:bg-zinc-900 dark:hover:bg-zinc-800",
+        )}
+      >
+        <span aria-hidden="true" className="flex h-7 w-7 items-center justify-center rounded-md bg-amber-400 text-xs font-bold text-amber-950">
+          #{account.index}
+        </span>
+        <span className="flex-1">
+          Sign in as the test {account.role.toLowerCase()}
+          <span className="block font-mono text-xs font-normal text-zinc-500">{shortAddress(account.address)}</span>
+        </span>
+        {active ? <SpinnerIcon className="text-zinc-400" /> : <ChevronRightIcon className="text-zinc-400" />}
+      </button>
+      <p className="mt-2 text-xs text-amber-900/80 dark:text-amber-200/80">
+        Hardhat test accounts, signed by the local node. <code className="font-mono">npm run demo</code> creates its link as the
+        creator (#0) and pays as the buyer (#1). Only offered when the local chain is configured.
+      </p>
     </section>
   );
 }

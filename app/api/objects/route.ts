@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  * `multipart/form-data` with one file part. A creator-signed DataItem is sent with
  * `Content-Type: application/vnd.ans104` (or `X-Vend-Signed: true`) and stored unchanged.
  * 201 → the object `{id, name, contentType, size, dataItemId, signatureType, owner, signer, tags, …}`.
- * Errors: 400 `invalid_request` / `invalid_data_item`, 401, 413 `payload_too_large`, 502 `upstream_error`.
+ * Errors: 400 `invalid_request` / `invalid_data_item` / `empty_file`, 401, 413 `payload_too_large`, 502 `upstream_error`.
  */
 export const POST = withCreator(async ({ req, creator }) => {
   const upload = await readUpload(req);

@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ImageResponse } from "next/og";
-import { formatAmount } from "@/lib/money";
-import { describeType, formatBytes } from "@/lib/pay/format";
+import { describeType, formatBytes, formatUsdc } from "@/lib/format";
 import { loadLinkWithSeller } from "@/lib/pay/view";
 import { getNetwork } from "@/lib/networks";
 
@@ -77,7 +76,7 @@ export default async function Image({ params }: { params: Promise<{ slug: string
   const titleSize = title.length > 40 ? 60 : 76;
   const titleLines = lines(title, titleSize, 1056, 3);
   const network = link ? getNetwork(link.network) : undefined;
-  const price = link ? `${formatAmount(link.amount, network?.decimals ?? 6)} USDC` : "";
+  const price = link ? formatUsdc(link.amount, network?.decimals ?? 6) : "";
   const file = link
     ? clip(drawable(`${link.object.name} · ${describeType(link.object.contentType, link.object.name)} · ${formatBytes(link.object.size)}`), 70)
     : "";

@@ -11,7 +11,7 @@ import { Details, Summary } from "@/components/pay/summary";
 import { env } from "@/lib/env";
 import { loadLinkWithSeller, loadPayView } from "@/lib/pay/view";
 import { receiptCookieName } from "@/lib/purchases/receipts";
-import { formatAmount } from "@/lib/money";
+import { formatUsdc } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   if (!loaded) return { title: "Link not found", robots: { index: false } };
   const { link } = loaded;
   const title = link.title?.trim() || link.object.name;
-  const description = `${formatAmount(link.amount)} USDC · ${link.description?.trim() || link.object.name}`.slice(0, 200);
+  const description = `${formatUsdc(link.amount)} · ${link.description?.trim() || link.object.name}`.slice(0, 200);
   return {
     metadataBase: new URL(env().appUrl),
     title,

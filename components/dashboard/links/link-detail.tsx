@@ -12,7 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { ApiError, errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";
-import { formatBytes, formatDateTime, formatDuration, formatMoney, formatRelative, shortAddress, shortId } from "@/components/dashboard/format";
+import { formatBytes, formatDateTime, formatDuration, formatMoney, formatTimeAgo, formatTimeLeft, shortAddress, shortId } from "@/lib/format";
 import { LinkUrlField, RevokeDialog, ShareDialog } from "@/components/dashboard/links/share";
 import { SaleReceipt } from "@/components/dashboard/links/sale-receipt";
 import { canRevoke, LinkStatusBadge } from "@/components/dashboard/links/status";
@@ -71,9 +71,11 @@ export function LinkDetailPage({ id }: { id: string }) {
         description={<LinkStatusBadge link={l} />}
         actions={
           <>
-            <Button onClick={() => setSharing(true)}>
-              <QrIcon /> QR code
-            </Button>
+            {l.status !== "revoked" && (
+              <Button onClick={() => setSharing(true)}>
+                <QrIcon /> QR code
+              </Button>
+            )}
             <a href={l.payUrl} target="_blank" rel="noreferrer" className={buttonClass("secondary")}>
               <ExternalIcon /> Pay page
             </a>
@@ -94,11 +96,11 @@ export function LinkDetailPage({ id }: { id: string }) {
         <Stat label="Price" value={formatMoney(l.amount)} unit="USDC" />
         <Stat
           label={l.status === "expired" ? "Expired" : "Expires"}
-          value={formatRelative(l.expiresAt)}
-          title={formatDateTime(l.expiresAt, true)}
+          value={new Date(l.expiresAt).getTime() > Date.now() ? formatTimeLeft(l.expiresAt) : formatTimeAgo(l.expiresAt)}
+          title={formatDateTime(l.expiresAt)}
         />
       </div>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-6">
           <SalesCard link={l} />
           <X402Card link={l} />
@@ -154,11 +156,11 @@ function Settings({ link: l }: { link: LinkDetail }) {
         <CopyButton value={l.payTo} label="Copy payee address" />
       </span>,
     ],
-    ["Expires", formatDateTime(l.expiresAt, true)],
+    ["Expires", formatDateTime(l.expiresAt)],
     ["Purchases", l.maxPurchases === null ? `${l.purchaseCount} (no limit)` : `${l.purchaseCount} of ${l.maxPurchases}`],
     ["Access after purchase", formatDuration(l.accessSeconds)],
-    ["Created", formatDateTime(l.createdAt, true)],
-    ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt, true)]] as [string, React.ReactNode][]) : []),
+    ["Created", formatDateTime(l.createdAt)],
+    ...(l.revokedAt ? ([["Revoked", formatDateTime(l.revokedAt)]] as [string, React.ReactNode][]) : []),
   ];
   return (
     <Card className="self-start">
@@ -213,14 +215,14 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
               <TR key={s.id} data-testid="link-sale-row">
                 <TD className="whitespace-nowrap">
                   {s.settledAt ? (
-                    <time dateTime={s.settledAt} title={formatDateTime(s.settledAt, true)}>
-                      {formatRelative(s.settledAt)}
+                    <time dateTime={s.settledAt} title={formatDateTime(s.settledAt)}>
+                      {formatTimeAgo(s.settledAt)}
                     </time>
                   ) : (
                     "—"
                   )}
                 </TD>
-                <TD>
+                <TD className="max-sm:flex-1">
                   <code className="font-mono text-xs" title={s.payer}>
                     {shortAddress(s.payer)}
                   </code>
@@ -297,7 +299,12 @@ function X402Card({ link: l }: { link: LinkDetail }) {
         </div>
         {text ? (
           <div className="relative">
-            <pre className="max-h-96 overflow-auto rounded-lg bg-zinc-950 p-4 font-mono text-xs leading-relaxed text-zinc-100 dark:ring-1 dark:ring-zinc-800" data-testid="x402-json">
+            <pre
+              tabIndex={0}
+              aria-label={`x402 ${tab} challenge (JSON)`}
+              className="max-h-96 overflow-auto rounded-lg bg-zinc-950 p-4 font-mono text-xs leading-relaxed text-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:ring-1 dark:ring-zinc-800"
+              data-testid="x402-json"
+            >
               {text}
             </pre>
             <div className="absolute right-2 top-2">

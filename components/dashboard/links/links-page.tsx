@@ -13,7 +13,7 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";
-import { formatMoney, shortAddress } from "@/components/dashboard/format";
+import { formatMoney, shortAddress } from "@/lib/format";
 import { RevokeDialog, ShareDialog } from "@/components/dashboard/links/share";
 import { canRevoke, LinkStatusBadge, STATUS_LABEL } from "@/components/dashboard/links/status";
 import { Pager, useCursorPages } from "@/components/dashboard/pager";
@@ -53,8 +53,8 @@ export function LinksPage() {
           </ButtonLink>
         }
       />
-      <div className="-mx-4 mb-4 overflow-x-auto px-4 sm:mx-0 sm:px-0" role="group" aria-label="Filter by status">
-        <div className="inline-flex gap-1 rounded-lg border border-zinc-200 bg-white p-1 dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="mb-4" role="group" aria-label="Filter by status">
+        <div className="inline-flex flex-wrap gap-1 rounded-lg border border-zinc-200 bg-white p-1 dark:border-zinc-800 dark:bg-zinc-900">
           {FILTERS.map((f) => {
             const active = (status ?? "all") === f;
             return (
@@ -116,7 +116,7 @@ export function LinksPage() {
               <TBody>
                 {list.map((l) => (
                   <TR key={l.id} data-testid="link-row" data-link-id={l.id}>
-                    <TD className="max-w-0 w-full sm:w-auto sm:max-w-64">
+                    <TD className="flex-1 basis-40 sm:w-auto sm:max-w-64">
                       <Link
                         href={`/dashboard/links/${l.id}`}
                         className="block truncate font-medium text-zinc-900 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-100"
@@ -135,7 +135,7 @@ export function LinksPage() {
                       {formatMoney(l.amount)} <span className="text-zinc-500">USDC</span>
                     </TD>
                     <TD className="hidden whitespace-nowrap text-zinc-600 lg:table-cell dark:text-zinc-400">{networkName(l.network)}</TD>
-                    <TD className="hidden xl:table-cell">
+                    <TD className="hidden whitespace-nowrap xl:table-cell">
                       <code className="font-mono text-xs text-zinc-600 dark:text-zinc-400" title={l.payTo}>
                         {shortAddress(l.payTo)}
                       </code>
@@ -149,20 +149,24 @@ export function LinksPage() {
                     <TD className="hidden whitespace-nowrap text-right tabular-nums md:table-cell">{formatMoney(l.sales?.revenue ?? "0")}</TD>
                     <TD>
                       <div className="flex items-center justify-end gap-0.5">
-                        <CopyButton value={l.url} label={`Copy URL of ${l.title ?? l.object.name}`} />
-                        <Button variant="ghost" size="icon-sm" aria-label={`QR code of ${l.title ?? l.object.name}`} title="QR code" onClick={() => setSharing(l)}>
-                          <QrIcon />
-                        </Button>
-                        <a
-                          href={l.payUrl}
-                          target="_blank"
-                          rel="noreferrer"
-                          className={buttonClass("ghost", "icon-sm", "hidden sm:inline-flex")}
-                          aria-label={`Open pay page of ${l.title ?? l.object.name}`}
-                          title="Open pay page"
-                        >
-                          <ExternalIcon />
-                        </a>
+                        {l.status !== "revoked" && (
+                          <>
+                            <CopyButton value={l.url} label={`Copy URL of ${l.title ?? l.object.name}`} />
+                            <Button variant="ghost" size="icon-sm" aria-label={`QR code of ${l.title ?? l.object.name}`} title="QR code" onClick={() => setSharing(l)}>
+                              <QrIcon />
+                            </Button>
+                            <a
+                              href={l.payUrl}
+                              target="_blank"
+                              rel="noreferrer"
+                              className={buttonClass("ghost", "icon-sm", "hidden sm:inline-flex")}
+                              aria-label={`Open pay page of ${l.title ?? l.object.name}`}
+                              title="Open pay page"
+                            >
+                              <ExternalIcon />
+                            </a>
+                          </>
+                        )}
                         {canRevoke(l.status) ? (
                           <Button
                             variant="ghost"

@@ -15,12 +15,12 @@ import { QrCode } from "@/components/ui/qr-code";
 import { Skeleton } from "@/components/ui/skeleton";
 import { api, ApiError, errorMessage } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
-import { formatBytes, formatDateTime, formatMoney, shortAddress } from "@/components/dashboard/format";
+import { formatBytes, formatDateTime, formatMoney, shortAddress } from "@/lib/format";
 import { LinkUrlField } from "@/components/dashboard/links/share";
 import { keys, useObjects, useSettings } from "@/components/dashboard/queries";
 import { PageHeader } from "@/components/dashboard/shell";
 import type { LinkItem, ObjectItem } from "@/components/dashboard/types";
-import { parsePrice, PRICE_ERRORS, USDC_DECIMALS } from "@/lib/money";
+import { parsePrice, PRICE_ERROR_MESSAGES, USDC_DECIMALS } from "@/lib/money";
 
 const EXPIRY_PRESETS = [
   { value: "1h", label: "1 hour", seconds: 3600 },
@@ -40,6 +40,16 @@ const ACCESS_OPTIONS = [
 
 const MAX_EXPIRY_MS = 365 * 86400 * 1000;
 
+const INVALID_ADDRESS = "Enter a valid EVM address (0x followed by 40 hex characters).";
+const ZERO_PAYEE = "The payee cannot be the zero address: USDC sent there is lost.";
+
+/** What is wrong with a chosen expiry, if anything. */
+function expiryError(expiresAt: Date | null, now: number): string | undefined {
+  if (!expiresAt || Number.isNaN(expiresAt.getTime())) return "Pick a date and time.";
+  if (expiresAt.getTime() <= now) return "The expiry must be in the future.";
+  if (expiresAt.getTime() - now > MAX_EXPIRY_MS) return "The expiry can be at most 365 days away.";
+  return undefined;
+}
 
 /** `YYYY-MM-DDTHH:mm` in local time, for `<input type="datetime-local">`. */
 function toLocalInput(date: Date): string {
@@ -122,19 +132,24 @@ export function NewLinkForm() {
         : null
       : new Date(now + EXPIRY_PRESETS.find((p) => p.value === expiry)!.seconds * 1000);
 
+  // Mistakes that are certain while typing show at once, next to their field; the rest on blur and submit.
+  const live: Errors = {
+    price: !parsedPrice.ok && parsedPrice.error === "separator" ? PRICE_ERROR_MESSAGES.separator : undefined,
+    payTo: payTo.trim().toLowerCase() === zeroAddress ? ZERO_PAYEE : undefined,
+    expiresAt: expiry === "custom" ? expiryError(expiresAt, now) : undefined,
+  };
+  const shown = (field: keyof Errors) => errors[field] ?? live[field];
+
   function validate(): Errors {
     const e: Errors = {};
     if (!objectId) e.objectId = "Choose the object to sell.";
-    if (!isAddress(payTo.trim(), { strict: false })) e.payTo = "Enter a valid EVM address (0x followed by 40 hex characters).";
-    else if (payTo.trim().toLowerCase() === zeroAddress) e.payTo = "The payee cannot be the zero address.";
-    if (!parsedPrice.ok) e.price = PRICE_ERRORS[parsedPrice.error];
+    if (!isAddress(payTo.trim(), { strict: false })) e.payTo = INVALID_ADDRESS;
+    else if (payTo.trim().toLowerCase() === zeroAddress) e.payTo = ZERO_PAYEE;
+    if (!parsedPrice.ok) e.price = PRICE_ERROR_MESSAGES[parsedPrice.error];
     if (!network) e.network = "Choose a network.";
-    if (expiry === "custom") {
-      if (!expiresAt || Number.isNaN(expiresAt.getTime())) e.expiresAt = "Pick a date and time.";
-      else if (expiresAt.getTime() <= Date.now()) e.expiresAt = "The expiry must be in the future.";
-      else if (expiresAt.getTime() - Date.now() > MAX_EXPIRY_MS) e.expiresAt = "The expiry can be at most 365 days away.";
-    }
+    if (expiry === "custom") e.expiresAt = expiryError(expiresAt, Date.now());
     if (maxPurchases.trim() && !/^[1-9]\d{0,8}$/.test(maxPurchases.trim())) e.maxPurchases = "A whole number, 1 or more.";
+    for (const key of Object.keys(e) as (keyof Errors)[]) if (!e[key]) delete e[key];
     return e;
   }
 
@@ -207,7 +222,7 @@ export function NewLinkForm() {
   return (
     <>
       <PageHeader title="New link" description="Set the price and terms. You can revoke the link at any time." back={back} />
-      <form ref={formRef} onSubmit={submit} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <form ref={formRef} onSubmit={submit} noValidate className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           {errors.form && (
             <div role="alert" className="flex gap-2 rounded-xl border border-red-200 bg-red-50 p-3 text-sm text-red-700 dark:border-red-900/60 dark:bg-red-950/30 dark:text-red-400">
@@ -247,7 +262,7 @@ export function NewLinkForm() {
             <div className="grid gap-5 p-4 sm:grid-cols-2 sm:p-5">
               <Field
                 label="Price"
-                error={errors.price}
+                error={shown("price")}
                 hint={
                   parsedPrice.ok ? (
                     <span data-testid="atomic-amount">
@@ -266,8 +281,8 @@ export function NewLinkForm() {
                       inputMode="decimal"
                       autoComplete="off"
                       value={price}
-                      onChange={(e) => { setPrice(e.target.value.replace(",", ".")); clear("price"); }}
-                      onBlur={() => price && !parsedPrice.ok && setErrors((x) => ({ ...x, price: PRICE_ERRORS[parsedPrice.error] }))}
+                      onChange={(e) => { setPrice(e.target.value); clear("price"); }}
+                      onBlur={() => price && !parsedPrice.ok && setErrors((x) => ({ ...x, price: PRICE_ERROR_MESSAGES[parsedPrice.error] }))}
                       placeholder="5.00"
                       className="pr-16 tabular-nums"
                     />
@@ -299,7 +314,7 @@ export function NewLinkForm() {
               <Field
                 label="Payee address"
                 className="sm:col-span-2"
-                error={errors.payTo}
+                error={shown("payTo")}
                 hint={
                   payTo.trim().toLowerCase() === address.toLowerCase()
                     ? "Your signed-in address receives the USDC."
@@ -322,7 +337,7 @@ export function NewLinkForm() {
                       onBlur={() => {
                         const v = payTo.trim();
                         if (isAddress(v, { strict: false })) setPayTo(getAddress(v));
-                        else if (v) setErrors((x) => ({ ...x, payTo: "Enter a valid EVM address (0x followed by 40 hex characters)." }));
+                        else if (v) setErrors((x) => ({ ...x, payTo: INVALID_ADDRESS }));
                       }}
                     />
                     {payTo.trim().toLowerCase() !== address.toLowerCase() && (
@@ -370,7 +385,7 @@ export function NewLinkForm() {
                   ))}
                 </div>
                 {expiry === "custom" && (
-                  <Field label="Expiry date and time" className="mt-3" error={errors.expiresAt} hint={`In your time zone (${timeZone}).`}>
+                  <Field label="Expiry date and time" className="mt-3" error={shown("expiresAt")} hint={`In your time zone (${timeZone}).`}>
                     {(c) => (
                       <Input
                         {...c}
@@ -390,7 +405,7 @@ export function NewLinkForm() {
                   </p>
                 )}
                 <p className="mt-2 text-xs text-zinc-500" data-testid="expiry-preview">
-                  {expiresAt && !Number.isNaN(expiresAt.getTime()) ? `Expires ${formatDateTime(expiresAt, true)}` : "\u00a0"}
+                  {expiresAt && !shown("expiresAt") && !Number.isNaN(expiresAt.getTime()) ? `Expires ${formatDateTime(expiresAt)}` : "\u00a0"}
                 </p>
               </fieldset>
               <div className="grid gap-5 sm:grid-cols-2">
@@ -457,7 +472,7 @@ function Created({ link, onAnother }: { link: LinkItem; onAnother: () => void })
     <>
       <PageHeader title="Your link is live" description={`${link.title ?? link.object.name} · ${formatMoney(link.amount)} USDC`} />
       <Card className="overflow-hidden">
-        <div className="grid gap-6 p-5 sm:p-6 md:grid-cols-[auto_minmax(0,1fr)] md:items-center">
+        <div className="grid grid-cols-1 gap-6 p-5 sm:p-6 md:grid-cols-[auto_minmax(0,1fr)] md:items-center">
           <div className="flex justify-center">
             <QrCode value={link.url} size={176} downloadName={`vend-${link.slug.slice(0, 8)}`} />
           </div>

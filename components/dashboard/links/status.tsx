@@ -1,7 +1,7 @@
 "use client";
 
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { timeLeft } from "@/components/dashboard/format";
+import { formatTimeLeft } from "@/lib/format";
 import type { LinkItem, LinkStatus } from "@/components/dashboard/types";
 
 export const STATUS_LABEL: Record<LinkStatus, string> = {
@@ -22,11 +22,11 @@ const TONE: Record<LinkStatus, BadgeTone> = {
 
 /** A link's status pill, with the time left while active and the sell-out count when sold out. */
 export function LinkStatusBadge({ link }: { link: Pick<LinkItem, "status" | "expiresAt" | "purchaseCount" | "maxPurchases"> }) {
-  const left = link.status === "active" ? timeLeft(link.expiresAt) : null;
+  const left = link.status === "active" && new Date(link.expiresAt).getTime() > Date.now() ? formatTimeLeft(link.expiresAt) : null;
   return (
     <span className="inline-flex flex-wrap items-center gap-x-2 gap-y-1" data-testid="link-status" data-status={link.status}>
       <Badge tone={TONE[link.status]}>{STATUS_LABEL[link.status]}</Badge>
-      {left && <span className="whitespace-nowrap text-xs text-zinc-500">{left} left</span>}
+      {left && <span className="whitespace-nowrap text-xs text-zinc-500">{left}</span>}
       {link.status === "sold_out" && link.maxPurchases !== null && (
         <span className="whitespace-nowrap text-xs text-zinc-500">
           {link.purchaseCount}/{link.maxPurchases}

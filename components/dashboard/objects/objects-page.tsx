@@ -13,7 +13,7 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { api, errorMessage } from "@/components/dashboard/api";
-import { formatBytes, formatDateTime, formatRelative, shortId } from "@/components/dashboard/format";
+import { formatBytes, formatDateTime, formatTimeAgo, shortId } from "@/lib/format";
 import { Uploader } from "@/components/dashboard/objects/uploader";
 import { Pager, useCursorPages } from "@/components/dashboard/pager";
 import { keys, useLinks, useObjects } from "@/components/dashboard/queries";
@@ -117,7 +117,7 @@ export function ObjectsPage({ maxUploadBytes }: { maxUploadBytes: number }) {
               <TBody>
                 {list.map((o) => (
                   <TR key={o.id} data-testid="object-row">
-                    <TD className="max-w-0 w-full sm:w-auto sm:max-w-xs">
+                    <TD className="flex-1 basis-40 sm:w-auto sm:max-w-xs">
                       <div className="flex items-center gap-3">
                         <span className="hidden h-8 w-8 flex-none items-center justify-center rounded-lg bg-zinc-100 text-zinc-500 sm:flex dark:bg-zinc-800 dark:text-zinc-400">
                           <FileIcon />
@@ -127,7 +127,7 @@ export function ObjectsPage({ maxUploadBytes }: { maxUploadBytes: number }) {
                             {o.name}
                           </p>
                           <p className="truncate text-xs text-zinc-500 sm:hidden">
-                            {formatBytes(o.size)} · {formatRelative(o.createdAt)}
+                            {formatBytes(o.size)} · {formatTimeAgo(o.createdAt)}
                           </p>
                         </div>
                       </div>
@@ -147,8 +147,8 @@ export function ObjectsPage({ maxUploadBytes }: { maxUploadBytes: number }) {
                       </span>
                     </TD>
                     <TD className="hidden whitespace-nowrap text-zinc-600 sm:table-cell dark:text-zinc-400">
-                      <time dateTime={o.createdAt} title={formatDateTime(o.createdAt, true)}>
-                        {formatRelative(o.createdAt)}
+                      <time dateTime={o.createdAt} title={formatDateTime(o.createdAt)}>
+                        {formatTimeAgo(o.createdAt)}
                       </time>
                     </TD>
                     <TD>

@@ -8,7 +8,7 @@ import { cn } from "@/components/ui/cn";
 import { CheckIcon, FileIcon, UploadIcon, XIcon } from "@/components/ui/icons";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/components/dashboard/api";
-import { formatBytes } from "@/components/dashboard/format";
+import { formatBytes } from "@/lib/format";
 import { UploadCancelled, uploadObject } from "@/components/dashboard/objects/upload";
 import { keys } from "@/components/dashboard/queries";
 import type { ObjectItem } from "@/components/dashboard/types";
@@ -42,6 +42,10 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
 
   const start = useCallback(
     (file: File, key: number) => {
+      if (file.size === 0) {
+        update(key, { status: "error", error: "Empty file (0 bytes): there is nothing to sell, so it was not uploaded." });
+        return;
+      }
       if (file.size > maxBytes) {
         update(key, {
           status: "error",

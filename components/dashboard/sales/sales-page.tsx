@@ -12,7 +12,7 @@ import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { errorMessage, qs } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
-import { formatDateTime, formatMoney, formatRelative, shortAddress } from "@/components/dashboard/format";
+import { formatDateTime, formatMoney, formatTimeAgo, shortAddress } from "@/lib/format";
 import { TxLink } from "@/components/dashboard/links/link-detail";
 import { Pager, useCursorPages } from "@/components/dashboard/pager";
 import { useLinks, useSales, type SalesFilterParams } from "@/components/dashboard/queries";
@@ -168,34 +168,69 @@ function Stat({ label, value, unit, testId, className }: { label: string; value?
   );
 }
 
-/** The sales table (also used by the overview for the latest sales). */
-export function SalesTable({ sales, compact }: { sales: SaleItem[]; compact?: boolean }) {
+/** A sale's amount: exact USDC from atomic units. */
+function Amount({ sale }: { sale: SaleItem }) {
+  return (
+    <>
+      {formatMoney(sale.amount)} <span className="font-normal text-zinc-500">USDC</span>
+    </>
+  );
+}
+
+/** The latest sales as a list (the overview's narrow card): link, amount, time and network. */
+export function SalesList({ sales }: { sales: SaleItem[] }) {
+  return (
+    <ul aria-label="Latest sales" className="divide-y divide-zinc-100 dark:divide-zinc-800">
+      {sales.map((s) => (
+        <li key={s.id} data-testid="sale-row" className="flex items-center gap-3 px-4 py-3 sm:px-5">
+          <div className="min-w-0 flex-1">
+            <Link href={`/dashboard/links/${s.link.id}`} className="block truncate text-sm font-medium hover:underline">
+              {s.link.title ?? s.link.objectName}
+            </Link>
+            <p className="truncate text-xs text-zinc-500">
+              <time dateTime={s.settledAt} title={formatDateTime(s.settledAt)}>
+                {formatTimeAgo(s.settledAt)}
+              </time>{" "}
+              · {s.networkName}
+            </p>
+          </div>
+          <p className="flex-none text-right text-sm font-medium whitespace-nowrap tabular-nums" data-testid="sale-amount">
+            <Amount sale={s} />
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The sales table; on phones each sale is a line: link and amount, then the time. */
+export function SalesTable({ sales }: { sales: SaleItem[] }) {
   return (
     <Table aria-label="Sales">
       <THead>
         <tr>
           <TH>Time</TH>
           <TH>Link</TH>
-          <TH className={compact ? "hidden" : "hidden md:table-cell"}>Payer</TH>
+          <TH className="hidden md:table-cell">Payer</TH>
           <TH className="text-right">Amount</TH>
           <TH className="hidden lg:table-cell">Network</TH>
-          <TH className={compact ? "hidden" : "hidden sm:table-cell"}>Transaction</TH>
+          <TH className="hidden sm:table-cell">Transaction</TH>
         </tr>
       </THead>
       <TBody>
         {sales.map((s) => (
           <TR key={s.id} data-testid="sale-row">
-            <TD className="whitespace-nowrap">
-              <time dateTime={s.settledAt} title={formatDateTime(s.settledAt, true)}>
-                {formatRelative(s.settledAt)}
+            <TD className="whitespace-nowrap max-sm:order-last max-sm:basis-full max-sm:text-xs max-sm:text-zinc-500">
+              <time dateTime={s.settledAt} title={formatDateTime(s.settledAt)}>
+                {formatTimeAgo(s.settledAt)}
               </time>
             </TD>
-            <TD className="max-w-48">
+            <TD className="flex-1 basis-32 sm:max-w-48">
               <Link href={`/dashboard/links/${s.link.id}`} className="block truncate font-medium hover:underline">
                 {s.link.title ?? s.link.objectName}
               </Link>
             </TD>
-            <TD className={compact ? "hidden" : "hidden md:table-cell"}>
+            <TD className="hidden md:table-cell">
               <span className="inline-flex items-center gap-1">
                 <code className="font-mono text-xs" title={s.payer}>
                   {shortAddress(s.payer)}
@@ -204,10 +239,10 @@ export function SalesTable({ sales, compact }: { sales: SaleItem[]; compact?: bo
               </span>
             </TD>
             <TD className="whitespace-nowrap text-right font-medium tabular-nums" data-testid="sale-amount">
-              {formatMoney(s.amount)} <span className="font-normal text-zinc-500">USDC</span>
+              <Amount sale={s} />
             </TD>
             <TD className="hidden whitespace-nowrap text-zinc-600 lg:table-cell dark:text-zinc-400">{s.networkName}</TD>
-            <TD className={compact ? "hidden" : "hidden sm:table-cell"}>
+            <TD className="hidden sm:table-cell">
               <TxLink hash={s.transaction} url={s.transactionUrl} />
             </TD>
           </TR>

@@ -16,7 +16,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { api, ApiError, errorMessage } from "@/components/dashboard/api";
 import { useDashboard } from "@/components/dashboard/context";
-import { formatDateTime, formatRelative } from "@/components/dashboard/format";
+import { formatDateTime, formatTimeAgo } from "@/lib/format";
 import { keys, useApiKeys, useSettings } from "@/components/dashboard/queries";
 import { AddressAvatar, PageHeader } from "@/components/dashboard/shell";
 import type { ApiKeyItem, CreatedKey, SettingsData } from "@/components/dashboard/types";
@@ -201,17 +201,17 @@ function ApiKeys() {
           <TBody>
             {list.data.keys.map((k) => (
               <TR key={k.id} data-testid="api-key-row" data-revoked={k.revokedAt ? "true" : "false"}>
-                <TD className="font-medium">{k.name}</TD>
+                <TD className="font-medium break-words max-sm:flex-1 max-sm:basis-24">{k.name}</TD>
                 <TD>
                   <code className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{k.prefix}…</code>
                 </TD>
                 <TD className="hidden whitespace-nowrap text-zinc-600 sm:table-cell dark:text-zinc-400">
-                  <time dateTime={k.createdAt} title={formatDateTime(k.createdAt, true)}>
-                    {formatRelative(k.createdAt)}
+                  <time dateTime={k.createdAt} title={formatDateTime(k.createdAt)}>
+                    {formatTimeAgo(k.createdAt)}
                   </time>
                 </TD>
                 <TD className="hidden whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">
-                  {k.lastUsedAt ? formatRelative(k.lastUsedAt) : "Never"}
+                  {k.lastUsedAt ? formatTimeAgo(k.lastUsedAt) : "Never"}
                 </TD>
                 <TD className="text-right">
                   {k.revokedAt ? (
@@ -253,19 +253,13 @@ function ApiKeys() {
               Anyone with this key can upload and create links as you. Revoke it here if it leaks.
             </div>
             <div>
-              <p className="mb-1 text-xs font-medium text-zinc-500">Try it</p>
-              <div className="relative">
-                <pre className="overflow-x-auto rounded-lg bg-zinc-950 p-3 pr-10 font-mono text-[11px] leading-relaxed text-zinc-100">
-                  {`curl -H "Authorization: Bearer ${created.secret}" \\\n  ${origin}/api/links`}
-                </pre>
-                <div className="absolute right-1.5 top-1.5">
-                  <CopyButton
-                    value={`curl -H "Authorization: Bearer ${created.secret}" ${origin}/api/links`}
-                    label="Copy curl command"
-                    className="text-zinc-400 hover:bg-zinc-800 hover:text-white"
-                  />
-                </div>
+              <div className="mb-1 flex items-center justify-between gap-2">
+                <p className="text-xs font-medium text-zinc-500">Try it</p>
+                <CopyButton value={`curl -H "Authorization: Bearer ${created.secret}" ${origin}/api/links`} label="Copy curl command" />
               </div>
+              <pre className="rounded-lg bg-zinc-950 p-3 font-mono text-[11px] leading-relaxed break-all whitespace-pre-wrap text-zinc-100" data-testid="api-key-curl">
+                {`curl -H "Authorization: Bearer ${created.secret}" \\\n  ${origin}/api/links`}
+              </pre>
             </div>
           </div>
         )}
