@@ -1,6 +1,6 @@
 import "server-only";
 import { bazaarResourceServerExtension, declareDiscoveryExtension } from "@x402/extensions/bazaar";
-import { formatUsdc } from "@/lib/money";
+import { formatUsdc } from "@/lib/format";
 import type { LinkForSale } from "@/lib/purchases/sale";
 
 /** What a listed link tells discovery about itself (and what the catalog lists). */

@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { listCatalog } from "@/lib/catalog/list-catalog";
-import { formatBytes } from "@/lib/pay/format";
+import { formatBytes } from "@/lib/format";
 
 /**
  * `/llms.txt` (llmstxt.org): what this deployment sells and how an agent buys from it, in
