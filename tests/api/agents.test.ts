@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
-import { x402HTTPClient } from "@x402/core/client";
+import { x402Client, x402HTTPClient } from "@x402/core/client";
 import { decodePaymentResponseHeader } from "@x402/core/http";
-import type { PaymentPayload } from "@x402/core/types";
+import type { Network, PaymentPayload } from "@x402/core/types";
+import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { validateDiscoveryExtension, type DiscoveryExtension } from "@x402/extensions/bazaar";
 import {
   decodeSignedOffers,
@@ -24,9 +25,14 @@ import {
   type SIWxExtension,
 } from "@x402/extensions/sign-in-with-x";
 import { wrapFetchWithPayment } from "@x402/fetch";
-import { getAddress } from "viem";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createWalletClient, defineChain, getAddress, http, publicActions, type Address } from "viem";
+import { toAccount, type LocalAccount } from "viem/accounts";
+import { loadArtifacts, testUsdcAbi } from "../../scripts/lib/contracts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createApiKey, creatorApi, hardhat, payer, paymentRequiredOf, signIn, usdcBalance, type Account } from "../support/client";
+import { createApiKey, creatorApi, hardhat, paymentRequiredOf, signIn, usdcBalance, type Account } from "../support/client";
 import { startDropProxy, type DropProxy } from "../support/drop-proxy";
 
 /**
@@ -63,10 +69,40 @@ async function newLink(extra: Record<string, unknown> = {}) {
 }
 
 /** An agent: the official v2 client (`@x402/fetch` + `@x402/evm`), optionally with the official SIWX client extension. */
-function agent(account: Account, opts: { siwx?: boolean } = {}) {
-  const client = payer(account, network, asset);
+function agent(account: Account | LocalAccount, opts: { siwx?: boolean } = {}) {
+  const client = new x402Client().register(network as Network, new ExactEvmScheme(account));
+  client.setSpendControls({ allowedAssets: [{ network: network as Network, asset }] });
   if (opts.siwx) client.registerExtension(createSIWxClientExtension({ signers: [account] }));
   return { client, fetch: wrapFetchWithPayment(fetch, client) };
+}
+
+/** Deploys the test ERC-1271 wallet (contracts/test/MockERC1271Wallet.sol) for `owner` and mints it test USDC. */
+async function deployErc1271Wallet(owner: Address, usdc: bigint): Promise<Address> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "vend-agents-artifacts-"));
+  try {
+    const artifacts = await loadArtifacts(dir);
+    const chain = defineChain({
+      id: inject("chainId"),
+      name: "local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [rpcUrl] } },
+    });
+    const deployer = createWalletClient({ account: creator, chain, transport: http(rpcUrl) }).extend(publicActions);
+    const deployed = await deployer.waitForTransactionReceipt({
+      hash: await deployer.deployContract({
+        abi: artifacts.MockERC1271Wallet.abi,
+        bytecode: artifacts.MockERC1271Wallet.bytecode,
+        args: [owner],
+      }),
+    });
+    const wallet = getAddress(deployed.contractAddress!);
+    await deployer.waitForTransactionReceipt({
+      hash: await deployer.writeContract({ address: asset, abi: testUsdcAbi, functionName: "mint", args: [wallet, usdc] }),
+    });
+    return wallet;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The SIWX challenge of a fresh 402 of `url`, signed by `account` with the official helpers. */
@@ -150,6 +186,34 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
     expect(ranged.status).toBe(206);
     expect(new Uint8Array(await ranged.arrayBuffer())).toEqual(file.slice(100, 200));
     expect(await usdcBalance(rpcUrl, asset, buyer.address)).toBe(before - 20_000n);
+  });
+
+  it("works for a smart account (ERC-1271): it pays, then signs in through the official extension, verified on chain", async () => {
+    const link = await newLink();
+    const owner = hardhat(9);
+    const wallet = await deployErc1271Wallet(owner.address, 1_000_000n);
+    // The wallet's signatures are its owner's ECDSA signatures of the exact digest (EIP-712 or EIP-191).
+    const smartAccount = toAccount({
+      address: wallet,
+      signMessage: ({ message }) => owner.signMessage({ message }),
+      signTypedData: (typedData) => owner.signTypedData(typedData as Parameters<typeof owner.signTypedData>[0]),
+      signTransaction: () => Promise.reject(new Error("a smart account does not sign transactions")),
+    });
+    const { fetch: agentFetch } = agent(smartAccount, { siwx: true });
+    const bought = await agentFetch(link.url);
+    expect(bought.status).toBe(200);
+    expect(decodePaymentResponseHeader(bought.headers.get("payment-response")!).payer).toBe(wallet);
+    await bought.arrayBuffer();
+    expect(await usdcBalance(rpcUrl, asset, wallet)).toBe(1_000_000n - 20_000n);
+
+    const again = await agentFetch(link.url);
+    expect(again.status).toBe(200);
+    expect(again.headers.get("payment-response")).toBeNull();
+    expect(sha(await again.arrayBuffer())).toBe(sha(file));
+    // The owner's own signature names the owner, who never bought: no access for it.
+    const ownerProof = await fetch(link.url, { headers: { "SIGN-IN-WITH-X": await siwxHeaderFor(link.url, owner) } });
+    expect(paymentRequiredOf(ownerProof).error).toBe("siwx_no_purchase");
+    expect(await usdcBalance(rpcUrl, asset, wallet)).toBe(1_000_000n - 20_000n);
   });
 
   it("keeps the buyer's access after the creator revokes the link", async () => {
