@@ -1,5 +1,7 @@
 "use client";
 
+import { CopyButton } from "@/components/pay/copy-button";
+
 /** A signed x402 offer-receipt receipt as `POST /api/purchases` returns it (`offerReceipt`). */
 export type OfferReceipt = { format: "jws" | "eip712"; signature: string; payload?: unknown };
 
@@ -18,9 +20,7 @@ export function KeepReceipt({ receipt, fileName }: { receipt: OfferReceipt; file
         <a href={href} download={`receipt-${fileName}.json`} className="text-xs font-medium underline underline-offset-2">
           Save
         </a>
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(text)} className="text-xs font-medium underline underline-offset-2">
-          Copy
-        </button>
+        <CopyButton text={text} />
       </span>
     </div>
   );
