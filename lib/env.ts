@@ -48,6 +48,8 @@ const schema = z.object({
   RATE_LIMIT_PURCHASES_PER_IP: z.coerce.number().int().min(0).default(600),
   /** Purchases per payer address per minute, across instances; 0 = off. */
   RATE_LIMIT_PURCHASES_PER_PAYER: z.coerce.number().int().min(0).default(120),
+  /** Sign-In-With-X proofs verified on chain (smart accounts) per client IP per minute, across instances; 0 = off. */
+  RATE_LIMIT_SIWX_PER_IP: z.coerce.number().int().min(0).default(120),
   /** SIWE nonces (`GET /api/auth/nonce`) per client IP per minute, across instances; 0 = off. */
   RATE_LIMIT_NONCES_PER_IP: z.coerce.number().int().min(0).default(60),
 });

@@ -29,16 +29,16 @@ export type SignedIn = { paymentId: string; payer: string; receipt: string; rece
 
 /**
  * Verifies a `SIGN-IN-WITH-X` proof (base64 JSON SIWxPayload) for the link `slug` and returns a
- * receipt for the buyer's payment that opens the file.
+ * receipt for the buyer's payment that opens the file. `clientIp` is for the smart-account limit.
  * @throws AppError `siwx_invalid` (401, details `{reason}`: the x402 SIWX reason) for a proof that is
  *   malformed, for another domain or link, too old, badly signed or already used; `no_purchase`
  *   (403) when the wallet has no payment of this link that opens it; `access_expired` (403);
  *   `settlement_pending` (409); `object_gone` (410); `not_found` (404).
  */
-export async function signInToLink(slug: string, header: string): Promise<SignedIn> {
+export async function signInToLink(slug: string, header: string, opts: { clientIp?: string } = {}): Promise<SignedIn> {
   const link = await loadLinkForSale(slug);
   if (!bytesKept(link.object)) throw goneError("object_gone");
-  const outcome = await siwxAccess(link, header);
+  const outcome = await siwxAccess(link, header, opts);
   if (outcome.kind === "access" && outcome.access.kind === "open") {
     return { paymentId: outcome.access.payment.id, payer: outcome.payer, ...receiptFor(link, outcome.access.payment) };
   }

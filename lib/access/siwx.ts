@@ -17,6 +17,7 @@ import { env } from "@/lib/env";
 import type { Payment } from "@/lib/generated/prisma/client";
 import { getNetwork } from "@/lib/networks";
 import { accessOf, type Access } from "@/lib/purchases/access";
+import { consume, siwxLimits } from "@/lib/rate-limit";
 import type { LinkForSale } from "@/lib/purchases/sale";
 
 /**
@@ -110,9 +111,12 @@ export function siwxRefusalOf(outcome: SiwxOutcome): SiwxRefusal | undefined {
  * chain is one of its networks → verify the signature on that network → spend the nonce (only
  * signatures that verify spend one) → the payer's newest payment for this link that opens, else the
  * newest one's state. Never throws for a client's mistake; an RPC failure while verifying a smart
- * account is a refusal (`invalid_siwx_verifier_error`) that nothing was spent for.
+ * account is a refusal (`invalid_siwx_verifier_error`) that nothing was spent for. Proofs that need
+ * the chain (smart accounts) count against a per-IP limit ({@link siwxLimits}); over it they are
+ * refused with the same reason.
  */
-export async function siwxAccess(link: LinkForSale, header: string, now = new Date()): Promise<SiwxOutcome> {
+export async function siwxAccess(link: LinkForSale, header: string, opts: { clientIp?: string; now?: Date } = {}): Promise<SiwxOutcome> {
+  const now = opts.now ?? new Date();
   let payload: SIWxPayload;
   try {
     payload = parseSIWxHeader(header.trim());
@@ -129,7 +133,13 @@ export async function siwxAccess(link: LinkForSale, header: string, now = new Da
   if (payload.chainId !== link.network || !network?.rpcUrl) {
     return refused("invalid_siwx_unsupported_chain", `Sign in on the network this link is paid on (${link.network}).`);
   }
-  const verification = await verifySIWxSignature(payload, { evmVerifier: evmVerifier(publicClient(network).verifyMessage) });
+  const onChain = publicClient(network).verifyMessage;
+  const verification = await verifySIWxSignature(payload, {
+    evmVerifier: evmVerifier(async (args) => {
+      await consume(siwxLimits(opts.clientIp ?? "unknown"));
+      return onChain(args);
+    }),
+  });
   if (!verification.isValid) return refused(verification.invalidReason, verification.invalidMessage);
   if (!(await spendNonce(payload.nonce, new Date(payload.issuedAt)))) {
     return refused("invalid_siwx_nonce", "This signed message was already used: sign a fresh challenge.");

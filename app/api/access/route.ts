@@ -3,6 +3,7 @@ import { signInToLink, accessChallenge } from "@/lib/access/sign-in";
 import { AppError } from "@/lib/errors";
 import { json, parseJson, parseQuery, withPublic } from "@/lib/http";
 import { receiptCookie } from "@/lib/purchases/receipts";
+import { clientIp } from "@/lib/rate-limit";
 
 const query = z.object({ slug: z.string().min(1).max(64) });
 
@@ -34,7 +35,7 @@ export const POST = withPublic(async ({ req }) => {
     if (error instanceof AppError) throw error;
     throw new AppError("invalid_request", "Send {\"slug\", \"siwx\"}: the link and your signed SIGN-IN-WITH-X proof.");
   });
-  const signedIn = await signInToLink(input.slug, input.siwx);
+  const signedIn = await signInToLink(input.slug, input.siwx, { clientIp: clientIp(req.headers) });
   return json(
     {
       paymentId: signedIn.paymentId,

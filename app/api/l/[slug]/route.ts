@@ -88,7 +88,7 @@ async function gate(req: NextRequest, slug: string, timings: Timings, loaded: (l
 
   let siwxRefusal: SiwxRefusal | undefined;
   if (siwxHeader) {
-    const signedIn = await timings.span("siwx", () => siwxAccess(link, siwxHeader));
+    const signedIn = await timings.span("siwx", () => siwxAccess(link, siwxHeader, { clientIp: clientIp(req.headers) }));
     if (signedIn.kind === "access" && signedIn.access.kind === "open") return deliverObject(link.object, { rangeHeader: range, format });
     if (signedIn.kind === "access" && signedIn.access.kind === "pending" && !paymentHeader) {
       throw new AppError("settlement_pending", "Your payment is being confirmed on chain. Retry shortly with a fresh signature.");
