@@ -63,18 +63,23 @@ export function presentedReceipt(req: NextRequest, slug: string): string | null 
 }
 
 /**
- * The x402 402 answer (spec v1 §5.1 body + v2 `PAYMENT-REQUIRED` header), built from the link row.
- * The v1 body is the same bytes on every request; the v2 header carries the link's extensions
- * (lib/x402/challenge-extensions.ts), among them a fresh Sign-In-With-X challenge, so it is encoded
- * per request. With a failure, v2 `error` carries the reason (v1 `error` its v1 name) and, when
- * settlement failed, the `PAYMENT-RESPONSE` header carries `success: false`.
- * The body also carries Vend's `code` and a human `message`.
+ * The x402 402 answer (spec v1 §5.1 body + v2 `PAYMENT-REQUIRED` header), built from the link row
+ * on every request: the v2 header carries the link's extensions (lib/x402/challenge-extensions.ts),
+ * among them a fresh Sign-In-With-X challenge. With a failure, v2 `error` carries the reason (v1
+ * `error` its v1 name) and, when settlement failed, the `PAYMENT-RESPONSE` header carries
+ * `success: false`. The body also carries Vend's `code` and a human `message`.
  */
 export async function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFailure & { message?: string }): Promise<Response> {
-  const { body, headerV2 } = failure ? await encodeChallenge(link, failure) : await plainChallenge(link);
+  const terms = saleTerms(link);
+  const challenge = paymentRequired(terms, failure?.reason, await challengeExtensions(link, [requirementsV2(terms)]));
+  const body = JSON.stringify({
+    ...challenge.bodyV1,
+    code: "payment_required",
+    message: failure?.message ?? "Payment required: pay with x402 (PAYMENT-SIGNATURE or X-PAYMENT header).",
+  });
   const headers = new Headers({
     "Content-Type": "application/json; charset=utf-8",
-    "PAYMENT-REQUIRED": headerV2,
+    "PAYMENT-REQUIRED": challenge.headerV2,
     "Cache-Control": "no-store",
     "Access-Control-Expose-Headers": EXPOSED_HEADERS,
   });
@@ -83,35 +88,6 @@ export async function paymentRequiredResponse(link: LinkForSale, failure?: Payme
     headers.set("X-PAYMENT-RESPONSE", encodePaymentResponseHeader(failure.settlement));
   }
   return new Response(body, { status: 402, headers });
-}
-
-/** The encoded 402 body and `PAYMENT-REQUIRED` header of a link, with a failure reason or not. */
-async function encodeChallenge(link: LinkForSale, failure?: PaymentFailure & { message?: string }) {
-  const terms = saleTerms(link);
-  const challenge = paymentRequired(terms, failure?.reason, await challengeExtensions(link, [requirementsV2(terms)]));
-  const body = JSON.stringify({
-    ...challenge.bodyV1,
-    code: "payment_required",
-    message: failure?.message ?? "Payment required: pay with x402 (PAYMENT-SIGNATURE or X-PAYMENT header).",
-  });
-  return { body, headerV2: challenge.headerV2 };
-}
-
-/**
- * The plain challenge: its body is encoded once per loaded link (the gate reuses a loaded link for
- * a moment, see `loadLinkForSale`), its v2 header on every request (fresh SIWX nonce).
- */
-const plainBodies = new WeakMap<LinkForSale, string>();
-async function plainChallenge(link: LinkForSale) {
-  const body = plainBodies.get(link);
-  if (body) {
-    const terms = saleTerms(link);
-    const { headerV2 } = paymentRequired(terms, undefined, await challengeExtensions(link, [requirementsV2(terms)]));
-    return { body, headerV2 };
-  }
-  const encoded = await encodeChallenge(link);
-  plainBodies.set(link, encoded.body);
-  return encoded;
 }
 
 /**
