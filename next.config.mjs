@@ -45,6 +45,10 @@ const nextConfig = {
       { source: "/.well-known/did.json", destination: "/api/well-known/did" },
     ];
   },
+  // Wallet SDKs run only in the browser (the pay page's wallet panel), but the server bundle still
+  // resolves them: give Base Account its browser build everywhere (its Node build pulls in the CDP
+  // server SDK and a Solana x402 client, which Vend does not install).
+  turbopack: { resolveAlias: { "@base-org/account": "@base-org/account/browser" } },
   experimental: {
     // Uploads stream through route handlers; the proxy must not buffer them.
     proxyClientMaxBodySize: "10gb",

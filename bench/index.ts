@@ -7,14 +7,16 @@
  * build (built first when `.next/BUILD_ID` is missing, predates the bench routes, or `BENCH_BUILD=1`)
  * under `next start` with `VEND_BENCH=1` (which enables the baseline `/api/bench/floor`), and the
  * anchor: the official `@x402/express` server as its own small server (bench/lib/anchor.ts). Then it measures, in this order: paid requests, 402/receipt throughput,
- * list APIs at scale, the SQL plans behind them (app stopped), and the pages' JavaScript weight.
+ * list APIs at scale, Lighthouse (mobile) on the pay page, the sign-in page and the overview, the
+ * SQL plans behind the lists (app stopped), and the pages' JavaScript weight.
  *
  * Environment (all optional):
  * - `BENCH_DATABASE_URL=postgresql://…` a PostgreSQL server to create the fresh database on
  *   (default: embedded PGlite, the app's default);
  * - `BENCH_CONNECTIONS` (10), `BENCH_SECONDS` per round (2), `BENCH_ROUNDS` (7): throughput load;
  * - `BENCH_PURCHASES` (50) per paid path; `BENCH_BUILD=1` rebuild; `BENCH_KEEP=1` keep the temp folder;
- * - `BENCH_APP_PORT`, `BENCH_CHAIN_PORT` (default: free ports picked at start).
+ * - `BENCH_APP_PORT`, `BENCH_CHAIN_PORT` (default: free ports picked at start);
+ * - `BENCH_LIGHTHOUSE=0` skips Lighthouse.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -32,6 +34,7 @@ import { createApiKey, creatorApi, hardhat, signIn } from "../tests/support/clie
 import { freshDatabase } from "../scripts/lib/fresh-database";
 import { openSql } from "./lib/database";
 import { explainListQueries, type ExplainReport } from "./lib/explain";
+import { runLighthouse, type LighthouseResult } from "./lib/lighthouse";
 import { startAnchor } from "./lib/anchor";
 import { localFacilitator } from "./lib/facilitator";
 import { measureLatency, type LatencyResult } from "./lib/latency";
@@ -55,6 +58,7 @@ const config = {
   purchases: num("BENCH_PURCHASES", 50),
   databaseServer: process.env.BENCH_DATABASE_URL || undefined,
   keep: process.env.BENCH_KEEP === "1",
+  lighthouse: process.env.BENCH_LIGHTHOUSE !== "0",
 };
 /** Price of the bench link and of the reference route: 0.01 USDC. */
 const PRICE = "0.01";
@@ -246,6 +250,19 @@ async function main(): Promise<void> {
     // One export only: it streams every matching sale (~16,000 rows), which takes seconds.
     await list("GET /api/sales/export?from=30d (CSV)", `/api/sales/export?from=${encodeURIComponent(from)}`, 1);
 
+    let lighthouseResults: LighthouseResult[] | undefined;
+    if (config.lighthouse) {
+      step("Lighthouse 12, mobile profile: pay page, sign-in, overview (signed in: the session cookie in the browser)");
+      lighthouseResults = await runLighthouse(
+        [
+          { name: "/pay/[slug]", url: `${baseUrl}/pay/${link.slug}` },
+          { name: "/sign-in", url: `${baseUrl}/sign-in` },
+          { name: "/dashboard (overview)", url: `${baseUrl}/dashboard`, cookie },
+        ],
+        { port: await freePort(), resources, log },
+      );
+    }
+
     step("SQL plans of the list use cases (app stopped: the database has one owner)");
     await resources.stopOne("app");
     let explain: ExplainReport | undefined;
@@ -274,6 +291,7 @@ async function main(): Promise<void> {
       load,
       lists,
       explain,
+      lighthouse: lighthouseResults,
       pages: pageWeights(path.join(root, ".next"), (r) => r.startsWith("/pay/") || r.startsWith("/dashboard") || r === "/sign-in"),
       paywall: paywallReference(root),
       seconds: (performance.now() - started) / 1000,

@@ -63,6 +63,19 @@ test("an unauthenticated visit goes to sign-in; a rejected signature is explaine
   expect((await res.json()).address).toBe(getAddress(creator.address));
 });
 
+test("a server error on the sign-in nonce is the server's, not the wallet's", async ({ page }) => {
+  const w = await wallet(page, env, creator);
+  await page.route("**/api/auth/nonce", (route) => route.fulfill({ status: 500, contentType: "application/json", body: "{}" }));
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "MetaMask" }).click();
+  const error = page.getByTestId("sign-in-error");
+  await expect(error).toContainText("The server could not start a sign-in");
+  await expect(error).toContainText("HTTP 500");
+  await expect(error).toContainText("Nothing was signed");
+  await expect(error).not.toContainText("Could not sign");
+  expect(w.requests).not.toContain("personal_sign");
+});
+
 test("creator journey: upload, link, QR, sale, CSV, revoke, API key, defaults, delete", async ({ page }) => {
   await wallet(page, env, creator);
   await signInThroughUi(page, "/dashboard");
@@ -106,6 +119,13 @@ test("creator journey: upload, link, QR, sale, CSV, revoke, API key, defaults, d
     await expect(page.getByTestId("upload-item").first()).toContainText("Uploaded");
   });
 
+  await test.step("an empty file is refused before it is sent", async () => {
+    await page.getByTestId("file-input").setInputFiles([{ name: `empty ${tag}.txt`, mimeType: "text/plain", buffer: Buffer.alloc(0) }]);
+    const item = page.getByTestId("upload-item").filter({ hasText: `empty ${tag}.txt` });
+    await expect(item).toContainText("Empty file (0 bytes)");
+    await expect(page.getByTestId("object-row").filter({ hasText: `empty ${tag}.txt` })).toHaveCount(0);
+  });
+
   await test.step("search and copy a DataItem id", async () => {
     await page.getByRole("searchbox", { name: "Search objects" }).fill(`raw data ${tag}`);
     await expect(page.getByTestId("object-row")).toHaveCount(1);
@@ -132,6 +152,11 @@ test("creator journey: upload, link, QR, sale, CSV, revoke, API key, defaults, d
     await expect(page.getByText("Enter a valid EVM address (0x followed by 40 hex characters).")).toBeVisible();
     await expect(page.getByLabel("Price")).toBeFocused();
 
+    // A zero-address payee and a thousands separator are refused as they are typed, before submitting.
+    await page.getByLabel("Payee address").fill(`0x${"0".repeat(40)}`);
+    await expect(page.getByText("The payee cannot be the zero address")).toBeVisible();
+    await page.getByLabel("Price").fill("1,500");
+    await expect(page.getByText("without thousands separators: 1500 or 0.25")).toBeVisible();
     await page.getByRole("button", { name: "Use mine" }).click();
     await page.getByLabel("Price").fill("0.25");
     await expect(page.getByTestId("atomic-amount")).toContainText("250000");
@@ -140,6 +165,10 @@ test("creator journey: upload, link, QR, sale, CSV, revoke, API key, defaults, d
     await expect(page.getByTestId("expiry-preview")).toContainText("Expires");
     await choice(page, "Date & time").click();
     await expect(page.getByLabel("Expiry date and time")).toBeVisible();
+    // A past expiry shows its error, and no "Expires …" line that contradicts it.
+    await page.getByLabel("Expiry date and time").fill("2020-01-01T00:00");
+    await expect(page.getByText("The expiry must be in the future.")).toBeVisible();
+    await expect(page.getByTestId("expiry-preview")).not.toContainText("Expires");
     await choice(page, "7 days").click();
     await shots(page, "links-new");
     await page.getByRole("button", { name: "Create link" }).click();

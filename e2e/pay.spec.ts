@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { toHex } from "viem";
-import { installWallet } from "./fixtures/wallet";
+import { decodePaymentSignatureHeader } from "@x402/core/http";
+import { toHex, type Hex } from "viem";
+import { paymentRequiredOf, signPayment } from "../tests/support/client";
+import { installWallet, smartAccount } from "./fixtures/wallet";
 import {
   balanceOf,
   buyFromCode,
@@ -34,11 +36,32 @@ test.beforeAll(async () => {
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
+/** An iPhone-sized phone: 390×844 CSS pixels, touch, a mobile Safari user agent. */
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+};
+
+/** Opens the shareable URL (browsers are sent to the pay page), presses Pay and waits for the wallet list. */
 async function openPayPage(page: Page, link: CreatedLink) {
-  await page.goto(link.url); // the shareable URL: browsers are sent to the pay page
+  await page.goto(link.url);
   await expect(page).toHaveURL(link.payUrl);
   await waitForPanel(page);
 }
+
+/** The injected test wallet's button in the wallet list (announced as "MetaMask" by default). */
+const injectedWallet = (page: Page) => page.getByTestId("connect-dev.vend.testwallet");
+
+/**
+ * How much wider than the viewport the page is (≤ 0 when it fits). Measured against the emulated
+ * viewport's width, not `innerWidth`: a mobile browser zooms out to show an overflowing page, which
+ * widens `innerWidth` with it.
+ */
+const overflow = async (page: Page) => (await page.evaluate(() => document.documentElement.scrollWidth)) - page.viewportSize()!.width;
 
 test.describe("buying", () => {
   test("with an injected wallet: the exact price moves, the exact bytes download, a reload is already paid", async ({ page }) => {
@@ -59,7 +82,7 @@ test.describe("buying", () => {
     await expect(page.getByTestId("countdown")).toHaveText(/^\d+ (hours?|minutes?) left$/);
     await shot(page, "connect");
 
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await expect(page.getByTestId("balance")).toContainText(/Balance: [\d,.]+ USDC/);
     await expect(page.getByTestId("connected-address")).toHaveAttribute("title", buyer.address);
     await shot(page, "ready");
@@ -91,22 +114,32 @@ test.describe("buying", () => {
     await page.getByTestId("download-again").click();
     expect(same(await downloadedBytes(await again), link.bytes)).toBe(true);
 
-    // A reload finds the receipt cookie: already paid, straight to the download, no second transfer.
+    // A reload finds the receipt cookie: already paid, no second transfer, and no second download
+    // by itself (the file is fetched again only when asked for).
     await page.unroute("**/api/purchases");
-    const onReload = page.waitForEvent("download");
-    await page.reload();
-    await expect(page.getByTestId("already-paid")).toBeVisible();
-    expect(same(await downloadedBytes(await onReload), link.bytes)).toBe(true);
+    const fetched: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === `/l/${link.slug}`) fetched.push(r.url());
+    });
+    for (let i = 0; i < 2; i++) {
+      await page.reload();
+      await expect(page.getByTestId("already-paid")).toContainText("available until");
+    }
+    expect(fetched).toEqual([]);
     await expect(page.getByTestId("pay-button")).toHaveCount(0);
     await shot(page, "already-paid");
+    const asked = page.waitForEvent("download");
+    await page.getByTestId("download-again").click();
+    expect(same(await downloadedBytes(await asked), link.bytes)).toBe(true);
     expect(await balanceOf(env, buyer.address)).toBe(before.buyer - link.amount);
     expect(await balanceOf(env, creator.account.address)).toBe(before.seller + link.amount);
 
     // A receipt outlives the link: revoked after the sale, the buyer still gets their file.
     await creator.revoke(link);
-    const afterRevoke = page.waitForEvent("download");
     await page.reload();
     await expect(page.getByTestId("already-paid")).toBeVisible();
+    const afterRevoke = page.waitForEvent("download");
+    await page.getByTestId("download-again").click();
     expect(same(await downloadedBytes(await afterRevoke), link.bytes)).toBe(true);
   });
 
@@ -116,7 +149,7 @@ test.describe("buying", () => {
     const before = await balanceOf(env, buyer.address);
 
     await openPayPage(page, link);
-    await expect(page.getByRole("button", { name: /MetaMask/ })).toHaveCount(0);
+    await expect(injectedWallet(page)).toHaveCount(0);
     await page.getByRole("combobox", { name: "Test account" }).selectOption({ index: 1 }); // Hardhat #2
     await page.getByRole("button", { name: /Test wallet \(local chain\)/ }).click();
     await expect(page.getByTestId("connected-address")).toHaveAttribute("title", buyer.address);
@@ -147,7 +180,7 @@ test.describe("buying", () => {
       await route.abort("connectionreset");
     });
     await openPayPage(page, link);
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await page.getByTestId("pay-button").click();
     await expect(page.getByTestId("pay-error-network")).toContainText("retrying is safe");
     await shot(page, "network-error");
@@ -170,7 +203,7 @@ test.describe("failures have words", () => {
     const before = await balanceOf(env, buyer.address);
 
     await openPayPage(page, link);
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await page.getByTestId("pay-button").click();
     await expect(page.getByTestId("pay-error-rejected")).toContainText("nothing was charged");
     await expect(page.getByTestId("pay-button")).toHaveText(/Try again/);
@@ -194,7 +227,7 @@ test.describe("failures have words", () => {
     expect(await balanceOf(env, broke.address)).toBe(0n);
 
     await openPayPage(page, link);
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await expect(page.getByTestId("insufficient-balance")).toContainText("Not enough USDC");
     await expect(page.getByTestId("insufficient-balance")).toContainText("This costs 1.50 USDC");
     await expect(page.getByTestId("pay-button")).toHaveCount(0);
@@ -208,7 +241,7 @@ test.describe("failures have words", () => {
     const wallet = await installWallet(page, { account: hardhat(5), rpcUrl: env.rpcUrl, chainId: 1, rejectSwitch: true });
 
     await openPayPage(page, link);
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await expect(page.getByTestId("wrong-network")).toContainText("Your wallet is on Ethereum");
     await page.getByTestId("switch-network").click();
     await expect(page.getByTestId("pay-error-wrong_network")).toContainText(`chain ID ${env.chainId}`);
@@ -243,7 +276,7 @@ test.describe("failures have words", () => {
       }),
     );
     await openPayPage(page, link);
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await page.getByTestId("pay-button").click();
     await expect(page.getByTestId("pay-error-settlement_failed")).toContainText("nothing was charged");
     await shot(page, "settlement-failed");
@@ -266,7 +299,7 @@ test.describe("links that cannot sell", () => {
     await installWallet(page, { account: hardhat(7), rpcUrl: env.rpcUrl, chainId: env.chainId });
     await openPayPage(page, link);
     await expect(page.getByTestId("countdown")).toHaveText(/^\d seconds? left$/);
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await expect(page.getByTestId("pay-state-expired")).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId("pay-button")).toHaveCount(0);
     await shot(page, "expired-while-open");
@@ -288,7 +321,7 @@ test.describe("links that cannot sell", () => {
     await installWallet(page, { account: buyer, rpcUrl: env.rpcUrl, chainId: env.chainId });
     const before = await balanceOf(env, buyer.address);
     await openPayPage(page, link);
-    await page.getByRole("button", { name: /MetaMask/ }).click();
+    await injectedWallet(page).click();
     await expect(page.getByTestId("pay-button")).toBeVisible();
     await creator.revoke(link);
     await page.getByTestId("pay-button").click();
@@ -322,14 +355,7 @@ test.describe("links that cannot sell", () => {
 
 test.describe("the page itself", () => {
   test.describe("on a phone (390×844)", () => {
-    test.use({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 3,
-      isMobile: true,
-      hasTouch: true,
-      userAgent:
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
-    });
+    test.use(PHONE);
 
     test("fits the screen, shows the wallet choice above the fold, and pays", async ({ page }) => {
       const link = await creator.link({
@@ -343,15 +369,17 @@ test.describe("the page itself", () => {
       await installWallet(page, { account: buyer, rpcUrl: env.rpcUrl, chainId: env.chainId });
       const before = await balanceOf(env, buyer.address);
       await openPayPage(page, link);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
-      const wallet = await page.getByRole("button", { name: /MetaMask/ }).boundingBox();
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      const wallet = await injectedWallet(page).boundingBox();
       expect(wallet).not.toBeNull();
       expect(wallet!.y + wallet!.height).toBeLessThanOrEqual(844);
       await shot(page, "phone-connect", false);
       await shot(page, "phone-full");
+      await page.getByText("Pay from code").click();
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      await shot(page, "phone-pay-from-code");
 
-      await page.getByRole("button", { name: /MetaMask/ }).tap();
+      await injectedWallet(page).tap();
       const downloading = page.waitForEvent("download");
       await page.getByTestId("pay-button").tap();
       const download = await downloading;
@@ -369,6 +397,8 @@ test.describe("the page itself", () => {
         `https://metamask.app.link/dapp/${new URL(link.payUrl).host}/pay/${link.slug}`,
       );
       await expect(page.getByRole("button", { name: /Coinbase Wallet/ })).toBeVisible();
+      await expect(page.getByRole("button", { name: /Base Account/ })).toBeVisible();
+      await expect(page.getByTestId("connect-metaMaskSDK")).toContainText("Opens the MetaMask app on this phone");
       await shot(page, "phone-no-wallet", false);
     });
   });
@@ -384,7 +414,7 @@ test.describe("the page itself", () => {
       const background = await page.locator("#pay-title").evaluate((el) => getComputedStyle(el.closest("section")!).backgroundColor);
       expect(background).not.toBe("rgb(255, 255, 255)");
       await shot(page, "dark-connect");
-      await page.getByRole("button", { name: /MetaMask/ }).click();
+      await injectedWallet(page).click();
       await expect(page.getByTestId("insufficient-balance")).toBeVisible();
       await shot(page, "dark-insufficient");
     });
@@ -402,7 +432,7 @@ test.describe("the page itself", () => {
       await expect(page.getByTestId("file-kind")).toHaveText("PDF");
       await expect(page.getByTestId("payee")).toHaveAttribute("title", creator.account.address);
       await expect(page.getByTestId("countdown")).toHaveText(/^\d+ (hours?|minutes?) left$/);
-      await expect(page.getByTestId("wallet-panel-loading")).toBeVisible();
+      await expect(page.getByTestId("pay-start")).toHaveText(`Pay ${await page.getByTestId("price").textContent()}`);
       await page.getByText("Pay from code").click();
       await expect(page.getByTestId("pay-from-code")).toContainText(`curl -i ${link.url}`);
       await expect(page.getByTestId("pay-from-code")).toContainText(`maxAmountPerPayment: "${link.amount}"`);
@@ -410,17 +440,18 @@ test.describe("the page itself", () => {
     });
   });
 
-  test("the pay-from-code snippet shown on the page pays the link and saves the file", async ({ page }, testInfo) => {
+  test("the pay-from-code snippet runs as pasted — node pay.mjs — pays the link and saves the file", async ({ page }, testInfo) => {
     const link = await creator.link({ title: "Bought by a script", price: "0.07", fileName: "dataset.csv", contentType: "text/csv" });
     const agent = hardhat(9);
     const before = await balanceOf(env, agent.address);
     await page.goto(link.payUrl);
     await page.getByText("Pay from code").click();
+    await expect(page.getByTestId("pay-from-code")).toContainText("JavaScript, Node 20+ ES module (pay.mjs)");
     const code = await page.getByTestId("pay-from-code").locator("pre code").nth(1).textContent();
     const dir = testInfo.outputPath("snippet");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, "pay.mts"), code!);
-    const run = spawnSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "pay.mts"], {
+    writeFileSync(path.join(dir, "pay.mjs"), code!);
+    const run = spawnSync(process.execPath, ["pay.mjs"], {
       cwd: dir,
       env: { ...process.env, PRIVATE_KEY: toHex(agent.getHdKey().privateKey!) },
       encoding: "utf8",
@@ -448,5 +479,100 @@ test.describe("the page itself", () => {
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     await page.goto(image!);
     await shot(page, "og-image", false);
+  });
+});
+
+for (const [name, device] of [
+  ["desktop", { viewport: { width: 1280, height: 800 } }],
+  ["phone", PHONE],
+] as const) {
+  test.describe(`a smart-wallet buyer (${name}, ${device.viewport.width}×${device.viewport.height})`, () => {
+    test.use(device);
+
+    test("pays from a counterfactual Safe: its wallet signs ERC-6492, the Safe is deployed, then charged once", async ({ page }) => {
+      const link = await creator.link({ title: `Bought from a smart wallet (${name})`, price: "0.4" });
+      const safe = await smartAccount({ rpcUrl: env.rpcUrl, chainId: env.chainId, asset: env.asset, amount: 1_000_000n });
+      const wallet = await installWallet(page, { account: safe, rpcUrl: env.rpcUrl, chainId: env.chainId, name: "Smart Wallet" });
+      expect(await safe.isDeployed()).toBe(false);
+
+      await openPayPage(page, link);
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      await shot(page, `smart-${name}-connect`, name === "desktop");
+      await injectedWallet(page).click();
+      await expect(page.getByTestId("connected-address")).toHaveAttribute("title", safe.address);
+      await expect(page.getByTestId("balance")).toContainText("Balance: 1.00 USDC");
+      await shot(page, `smart-${name}-ready`, name === "desktop");
+
+      const posted = page.waitForRequest("**/api/purchases");
+      const downloading = page.waitForEvent("download");
+      await page.getByTestId("pay-button").click();
+      const { payment } = JSON.parse((await posted).postData()!) as { payment: string };
+      const signature = (decodePaymentSignatureHeader(payment).payload as { signature: Hex }).signature;
+      expect(signature.endsWith("6492".repeat(16))).toBe(true);
+      expect(wallet.requests).toContain("eth_signTypedData_v4");
+
+      const download = await downloading;
+      await expect(page.getByTestId("pay-success")).toBeVisible();
+      expect(same(await downloadedBytes(download), link.bytes)).toBe(true);
+      expect(await safe.isDeployed()).toBe(true);
+      expect(await balanceOf(env, safe.address)).toBe(1_000_000n - link.amount);
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      await shot(page, `smart-${name}-success`, name === "desktop");
+    });
+  });
+}
+
+test.describe("every state of the pay page on a phone (390×844)", () => {
+  test.use(PHONE);
+
+  test("is never wider than the screen", async ({ page }) => {
+    const fits = async (state: string) => {
+      expect(await overflow(page), `${state} is wider than the viewport`).toBeLessThanOrEqual(0);
+      await shot(page, `phone-state-${state}`);
+    };
+
+    const active = await creator.link({
+      title: "A rather long title for a phone: the complete annotated field notes of the 2026 survey, volumes one to three",
+      description: "A description with a long unbroken token: https://example.org/a/very/long/path/that/does/not/wrap/anywhere/at/all/ok",
+      fileName: "field-notes-2026-complete-annotated-edition-with-every-appendix-and-all-the-scans.pdf",
+    });
+    await installWallet(page, { account: hardhat(15), rpcUrl: env.rpcUrl, chainId: env.chainId });
+    await page.goto(active.payUrl);
+    await fits("active");
+    await page.getByText("Pay from code").click();
+    await expect(page.getByTestId("pay-from-code").locator("pre").nth(1)).toBeVisible();
+    await fits("active-pay-from-code");
+    await waitForPanel(page);
+    await fits("active-wallets");
+    await injectedWallet(page).click();
+    await expect(page.getByTestId("insufficient-balance")).toBeVisible();
+    await fits("active-insufficient");
+
+    const expired = await creator.link({ title: "Expired on a phone", expiresIn: 1 });
+    const revoked = await creator.link({ title: "Revoked on a phone" });
+    await creator.revoke(revoked);
+    const soldOut = await creator.link({ title: "Sold out on a phone", maxPurchases: 1, price: "0.05" });
+    await buyFromCode(env, soldOut, hardhat(9));
+    const gone = await creator.link({ title: "Gone on a phone" });
+    await creator.deleteObject(gone);
+    await expect.poll(async () => (await fetch(expired.url)).status).toBe(410);
+    for (const [state, link] of [["expired", expired], ["revoked", revoked], ["sold_out", soldOut], ["object_gone", gone]] as const) {
+      await page.goto(link.payUrl);
+      await expect(page.getByTestId(`pay-state-${state}`)).toBeVisible();
+      await fits(state);
+    }
+
+    await page.goto(`${env.baseUrl}/pay/doesNotExist0000000000`);
+    await expect(page.getByTestId("pay-state-not_found")).toBeVisible();
+    await fits("not-found");
+
+    // Already paid: the purchase API sets the receipt cookie in this browser.
+    const paid = await creator.link({ title: "Already paid on a phone", price: "0.05" });
+    const { header } = await signPayment(hardhat(8), paymentRequiredOf(await fetch(paid.url)));
+    const res = await page.request.post(`${env.baseUrl}/api/purchases`, { data: { slug: paid.slug, payment: header } });
+    expect(res.status()).toBe(200);
+    await page.goto(paid.payUrl);
+    await expect(page.getByTestId("already-paid")).toBeVisible();
+    await fits("already-paid");
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import path from "node:path";
+import { getAddress, isAddress, type Address } from "viem";
 import { z } from "zod";
 
 /**
@@ -40,6 +41,22 @@ const schema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
+  /**
+   * More ERC-6492 smart-wallet factories the in-process facilitator may deploy buyers' accounts
+   * through, on every network (comma-separated addresses), on top of lib/x402/smart-wallets.ts's.
+   */
+  EIP6492_ALLOWED_FACTORIES: z
+    .string()
+    .default("")
+    .transform((value, ctx): Address[] => {
+      const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = items.filter((s) => !isAddress(s, { strict: false }));
+      if (bad.length) {
+        ctx.addIssue({ code: "custom", message: `not an address: ${bad.join(", ")} (expected comma-separated 0x… addresses)` });
+        return z.NEVER;
+      }
+      return items.map((s) => getAddress(s));
+    }),
   /** Bearer secret of `GET /api/cron/reconcile` (Vercel Cron sends it); unset = route disabled. */
   CRON_SECRET: z.string().min(16).optional(),
   /** Secret that signs download receipts; defaults to NEXTAUTH_SECRET. */

@@ -1,5 +1,5 @@
 import { cookieStorage, createConfig, createConnector, createStorage, http, type Config, type CreateConnectorFn } from "wagmi";
-import { coinbaseWallet, injected, mock } from "wagmi/connectors";
+import { baseAccount, coinbaseWallet, injected, metaMask, mock } from "wagmi/connectors";
 import { arbitrum, base, baseSepolia, mainnet, optimism, polygon } from "viem/chains";
 import { defineChain, type Address, type Chain } from "viem";
 
@@ -77,11 +77,33 @@ export type WagmiConfigOptions = {
    * panel passes false so stored state and EIP-6963 wallets are there on its first render.
    */
   ssr?: boolean;
+  /**
+   * Also offer Base Account (wagmi's `baseAccount`, `@base-org/account`: a passkey smart wallet)
+   * and MetaMask's own connector (`@metamask/connect-evm`: on a phone without the extension it
+   * opens the MetaMask app through its deep link; on a desktop it shows a QR code to scan). Their
+   * SDKs load only when chosen. For the pay page; default false.
+   */
+  buyerWallets?: boolean;
 };
+
+/** Id of MetaMask's own connector (`@metamask/connect-evm`), offered when no MetaMask is injected. */
+export const METAMASK_CONNECT_ID = "metaMaskSDK";
+
+/**
+ * MetaMask's connector without its `rdns`: wagmi would otherwise drop an injected MetaMask's
+ * EIP-6963 announcement in its favour, and desktop users with the extension would go through the
+ * heavier SDK instead of the extension directly.
+ */
+function metaMaskConnect(): CreateConnectorFn {
+  const url = typeof window === "undefined" ? undefined : window.location.origin;
+  const inner = metaMask({ dapp: { name: "Vend", ...(url ? { url } : {}) } });
+  return createConnector((config) => ({ ...inner(config), rdns: undefined }));
+}
 
 /**
  * The wagmi config (wagmi 3, SSR with cookie storage): EIP-6963 injected wallets (MetaMask and
- * others announce themselves), Coinbase Wallet (and its smart wallet), and — only when the local
+ * others announce themselves), Coinbase Wallet (and its smart wallet), with `buyerWallets` Base
+ * Account and MetaMask's mobile connector, and — only when the local
  * dev chain is configured — the "Test wallet (local chain)" mock connector for Hardhat #1–#3.
  */
 export function wagmiConfig(networks: ClientNetwork[], options: WagmiConfigOptions = {}): Config {
@@ -100,6 +122,7 @@ export function wagmiConfig(networks: ClientNetwork[], options: WagmiConfigOptio
     connectors: [
       injected(),
       coinbaseWallet({ appName: "Vend" }),
+      ...(options.buyerWallets ? [baseAccount({ appName: "Vend" }), metaMaskConnect()] : []),
       ...devWallets,
     ],
     transports: Object.fromEntries(chains.map((c) => [c.id, http(c.rpcUrls.default.http[0])])),

@@ -1,6 +1,7 @@
 import os from "node:os";
 import type { ExplainReport } from "./explain";
 import type { LatencyResult } from "./latency";
+import type { LighthouseResult } from "./lighthouse";
 import type { PageWeight, PaywallReference } from "./page-weight";
 import type { PaidResult, PaidSample } from "./paid";
 import { diffTally, tallyTotals } from "./rpc-proxy";
@@ -14,6 +15,8 @@ export type BenchReport = {
   load: Map<string, LoadResult>;
   lists: { name: string; result: LatencyResult; goalMs?: number }[];
   explain?: ExplainReport;
+  /** Lighthouse scores (mobile profile) of the pay page, the sign-in page and the overview. */
+  lighthouse?: LighthouseResult[];
   pages: PageWeight[];
   paywall: PaywallReference;
   seconds: number;
@@ -144,6 +147,18 @@ export function printReport(r: BenchReport): void {
   }
   for (const p of r.pages.filter((p) => p.route.startsWith("/dashboard"))) {
     rows.push({ figure: `${p.route} first-load JS, gzip`, vend: kb(p.firstLoad.gzip), baseline: "—", ratio: "—", goal: "—", met: "—" });
+  }
+  for (const l of r.lighthouse ?? []) {
+    rows.push({
+      figure: `${l.name} Lighthouse, mobile: performance / accessibility / best practices${
+        new URL(l.finalUrl).pathname === new URL(l.url).pathname ? "" : ` (ended on ${new URL(l.finalUrl).pathname})`
+      }`,
+      vend: `${l.performance} / ${l.accessibility} / ${l.bestPractices}`,
+      baseline: `LCP ${(l.lcpMs / 1000).toFixed(1)} s, TBT ${Math.round(l.tbtMs)} ms, CLS ${l.cls.toFixed(2)}`,
+      ratio: "—",
+      goal: l.name.startsWith("/pay/") ? "performance ≥ 90" : "—",
+      met: l.name.startsWith("/pay/") ? yesNo(l.performance >= 90) : "—",
+    });
   }
   for (const l of r.lists) {
     rows.push({

@@ -1,42 +1,44 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { startDownload } from "@/components/pay/download";
 import { CheckIcon, DownloadIcon } from "@/components/pay/icons";
+import { forgetPayment, rememberedPayment } from "@/components/pay/purchase-client";
 import { formatDateTime } from "@/lib/format";
 
 /**
- * A buyer who already paid (a valid receipt cookie came with the page): the download starts by
- * itself, and a plain link downloads again — it works without JavaScript too — until the receipt
- * expires. No wallet, no second payment.
+ * A buyer who already paid (a valid receipt cookie came with the page): a plain link downloads the
+ * file — it works without JavaScript too — until the receipt expires. No wallet, no second
+ * payment. The download starts by itself only once, when this browser's purchase never got its
+ * answer (its signed payment is still kept: the response was lost, then the page reloaded); a
+ * purchase that already started its download does not start it again on every reload.
  */
 export function AlreadyPaid({
+  slug,
   downloadUrl,
   expiresAt,
   fileName,
   sizeLabel,
-  autoStart = true,
 }: {
+  slug: string;
   downloadUrl: string;
   expiresAt: string;
   fileName: string;
   sizeLabel: string;
-  autoStart?: boolean;
 }) {
-  const started = useRef(false);
   const [until, setUntil] = useState<string | null>(null);
   const [valid, setValid] = useState(true);
   useEffect(() => {
     setUntil(formatDateTime(expiresAt));
     const left = new Date(expiresAt).getTime() - Date.now();
     if (left <= 0) return setValid(false);
-    if (autoStart && !started.current) {
-      started.current = true;
+    if (rememberedPayment(slug)) {
+      forgetPayment(slug);
       startDownload(downloadUrl);
     }
     const t = setTimeout(() => setValid(false), Math.min(left, 2 ** 31 - 1));
     return () => clearTimeout(t);
-  }, [downloadUrl, expiresAt, autoStart]);
+  }, [slug, downloadUrl, expiresAt]);
 
   if (!valid) {
     return (
@@ -56,7 +58,7 @@ export function AlreadyPaid({
         </span>
         <div>
           <p className="text-lg font-semibold">You already paid</p>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Your download is starting — no new payment needed.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">Your purchase is still valid — no new payment needed.</p>
         </div>
       </div>
       <a
@@ -65,7 +67,7 @@ export function AlreadyPaid({
         data-testid="download-again"
         className="mt-5 flex h-12 w-full items-center justify-center gap-2 rounded-xl bg-zinc-900 text-base font-semibold text-white hover:bg-zinc-800 dark:bg-white dark:text-zinc-900"
       >
-        <DownloadIcon /> Download again
+        <DownloadIcon /> Download
       </a>
       <p className="mt-2 text-center text-xs text-zinc-500">
         {fileName} · {sizeLabel}

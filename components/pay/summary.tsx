@@ -21,7 +21,7 @@ export function Summary({ view, now }: { view: PayView; now: number }) {
         <span className="text-sm text-zinc-500">on {view.network.name}</span>
       </p>
       {view.description ? (
-        <p className="mt-3 text-[15px] leading-6 whitespace-pre-line text-zinc-600 dark:text-zinc-300" data-testid="description">
+        <p className="mt-3 text-[15px] leading-6 whitespace-pre-line [overflow-wrap:anywhere] text-zinc-600 dark:text-zinc-300" data-testid="description">
           {view.description}
         </p>
       ) : null}

@@ -15,7 +15,7 @@ import { wagmiConfig } from "@/lib/wagmi";
  */
 export default function WalletPanel(props: CheckoutProps) {
   // Client-only (ssr: false): stored state and announced wallets are there on the first render.
-  const [config] = useState(() => wagmiConfig([props.network], { devWallet: "per-account", ssr: false }));
+  const [config] = useState(() => wagmiConfig([props.network], { devWallet: "per-account", ssr: false, buyerWallets: true }));
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 5_000, refetchOnWindowFocus: false } } }),
   );

@@ -5,11 +5,13 @@ import { cn } from "@/components/ui/cn";
  * A table on screens from `sm` up; on phones a list: the header row is hidden and each row is a
  * wrapping flex line (its cells become flex items), so nothing scrolls sideways. Cells hidden on
  * phones (`hidden sm:table-cell`) stay hidden; a row's first cell usually carries the details the
- * hidden columns show on wider screens.
+ * hidden columns show on wider screens. From `sm` up a table wider than its card scrolls inside it;
+ * the wrapper is positioned so that visually hidden (absolutely positioned) text in the cells
+ * stays inside it instead of widening the page.
  */
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="sm:overflow-x-auto">
+    <div className="relative sm:overflow-x-auto">
       <table className={cn("block w-full border-collapse text-left text-sm sm:table", className)} {...props} />
     </div>
   );

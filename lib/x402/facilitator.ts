@@ -8,6 +8,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { env } from "@/lib/env";
 import { configuredNetworks, localChain } from "@/lib/networks";
 import { facilitatorEvmSigner } from "@/lib/x402/evm-signer";
+import { eip6492AllowedFactories } from "@/lib/x402/smart-wallets";
 
 /**
  * The x402 facilitator (x402 spec §7: verify, settle, supported), one of:
@@ -59,8 +60,8 @@ function build(): FacilitatorClient {
       rpcUrl: network.rpcUrl!,
       local: network.local,
     });
-    local.register(network.id, new ExactEvmScheme(signer));
-    if (network.v1Name) local.registerV1(network.v1Name as never, new ExactEvmSchemeV1(signer));
+    local.register(network.id, new ExactEvmScheme(signer, { eip6492AllowedFactories: eip6492AllowedFactories(network) }));
+    if (network.v1Name) local.registerV1(network.v1Name as never, new ExactEvmSchemeV1(signer, { eip6492AllowedFactories: eip6492AllowedFactories(network) }));
   }
   return {
     verify: (payload, requirements) => local.verify(payload, requirements),

@@ -1,7 +1,7 @@
 import { x402Client } from "@x402/core/client";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { createPublicClient, http, type Address } from "viem";
-import { mnemonicToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
+import { mnemonicToAccount, type HDAccount, type LocalAccount } from "viem/accounts";
 import { HARDHAT_MNEMONIC } from "./devnet";
 import { createSiweMessage } from "viem/siwe";
 
@@ -10,7 +10,8 @@ import { createSiweMessage } from "viem/siwe";
  * benchmarks and the tests: Hardhat test accounts, SIWE sign-in, API keys, token balances.
  */
 
-export type Account = HDAccount | PrivateKeyAccount;
+/** Anything that signs messages and typed data locally: a key, an HD account, or a smart account (scripts/lib/smart-accounts.ts). */
+export type Account = LocalAccount;
 
 /** Hardhat account #i of the public test mnemonic, as a viem HD account (it can sign). */
 export function hardhat(i: number): HDAccount {

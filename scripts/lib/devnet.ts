@@ -19,6 +19,7 @@ import {
 } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { loadArtifacts } from "./contracts";
+import { installSafe } from "./smart-accounts";
 
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -223,7 +224,8 @@ async function installMulticall3(rpcUrl: string, chainId: number): Promise<void>
  * <host> --port <port> --config hardhat.config.cjs`, chain id passed as env `CHAIN_ID`, telemetry
  * prompt disabled), waits until it answers `eth_chainId`, installs Multicall3 at its canonical
  * address, deploys TestUSDC (EIP-3009, see contracts/TestUSDC.sol) from Hardhat account #0, mints
- * 1,000 USDC (1_000_000_000 atomic units) to each of accounts #1–#9, and writes
+ * 1,000 USDC (1_000_000_000 atomic units) to each of accounts #1–#9, installs Safe 1.4.1 at its
+ * canonical addresses for smart-account buyers (scripts/lib/smart-accounts.ts), and writes
  * `<dataDir>/chain.json` = `{ rpcUrl, chainId, asset, settlementPrivateKey }` (account #19's key).
  *
  * A fresh node is deterministic: the token is always at 0x5FbDB2315678afecb367f032d93F642f64180aa3.
@@ -347,6 +349,7 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
       deployer: hardhatAccount(0).privateKey,
       mintTo: accounts.slice(1).map((a) => a.address),
     });
+    await installSafe({ rpcUrl, chainId, deployer: hardhatAccount(0).privateKey });
     const settlementPrivateKey = hardhatAccount(SETTLEMENT_ACCOUNT_INDEX).privateKey;
 
     const record: ChainRecord = { rpcUrl, chainId, asset, settlementPrivateKey };

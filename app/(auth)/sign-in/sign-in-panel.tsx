@@ -269,19 +269,8 @@ export function SignInPanel({ callbackUrl, initialError, devChain }: { callbackU
         </div>
       )}
 
+      {devChain && <TestAccounts step={step} busy={busy} onPick={(a) => run({ kind: "dev", ...a })} />}
       <WalletList title="Browser wallets" connectors={options.browser} step={step} busy={busy} onPick={(connector) => run({ kind: "wallet", connector })} />
-      {options.noBrowserWallet && (
-        <div className="rounded-xl border border-dashed border-zinc-300 p-4 text-sm dark:border-zinc-700" data-testid="no-wallet">
-          <p className="font-medium">No browser wallet found</p>
-          <p className="mt-1 text-zinc-600 dark:text-zinc-400">
-            Install{" "}
-            <a className="font-medium underline underline-offset-4" href="https://metamask.io/download/" target="_blank" rel="noreferrer">
-              MetaMask
-            </a>{" "}
-            (or any EIP-6963 wallet) and reload, or use Coinbase Wallet below — it works with the mobile app or a passkey.
-          </p>
-        </div>
-      )}
       <WalletList
         title="Other wallets"
         connectors={options.other}
@@ -290,7 +279,19 @@ export function SignInPanel({ callbackUrl, initialError, devChain }: { callbackU
         onPick={(connector) => run({ kind: "wallet", connector })}
         className="mt-5"
       />
-      {devChain && <TestAccounts step={step} busy={busy} onPick={(a) => run({ kind: "dev", ...a })} />}
+      {/* After the lists: it appears after the first render (wallets announce themselves then), so it moves only the closing note. */}
+      {options.noBrowserWallet && (
+        <div className="mt-5 rounded-xl border border-dashed border-zinc-300 p-4 text-sm dark:border-zinc-700" data-testid="no-wallet">
+          <p className="font-medium">No browser wallet found</p>
+          <p className="mt-1 text-zinc-600 dark:text-zinc-400">
+            Install{" "}
+            <a className="font-medium underline underline-offset-4" href="https://metamask.io/download/" target="_blank" rel="noreferrer">
+              MetaMask
+            </a>{" "}
+            (or any EIP-6963 wallet) and reload, or use Coinbase Wallet above — it works with the mobile app or a passkey.
+          </p>
+        </div>
+      )}
       <p className="mt-8 text-xs text-zinc-500">
         Signing in creates your creator account on first use. Your address is your identity: no email, no password.
       </p>
@@ -356,7 +357,7 @@ function TestAccounts({ step, busy, onPick }: { step: Step; busy: boolean; onPic
   const account = DEV_ACCOUNTS.find((a) => a.index === index) ?? DEV_ACCOUNTS[0]!;
   const active = "connector" in step && step.connector === `dev-${account.index}`;
   return (
-    <section className="mt-5 rounded-xl border border-dashed border-amber-300 bg-amber-50/60 p-3 dark:border-amber-700/60 dark:bg-amber-950/20" aria-labelledby="test-accounts-title">
+    <section className="mb-5 rounded-xl border border-dashed border-amber-300 bg-amber-50/60 p-3 dark:border-amber-700/60 dark:bg-amber-950/20" aria-labelledby="test-accounts-title">
       <h2 id="test-accounts-title" className="mb-2 text-xs font-medium uppercase tracking-wide text-amber-900 dark:text-amber-200">
         Test accounts · local chain
       </h2>

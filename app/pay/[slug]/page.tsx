@@ -15,6 +15,9 @@ import { formatUsdc } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
+/** wagmi's cookie (cookieStorage, key `wagmi`) naming the wallet this browser last connected here. */
+const RECENT_WALLET_COOKIE = "wagmi.recentConnectorId";
+
 type Props = { params: Promise<{ slug: string }> };
 
 /** Title, description, Open Graph and Twitter tags (the image is `opengraph-image.tsx`). */
@@ -36,9 +39,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 /**
- * The buyer page of a link (`/l/{slug}` sends browsers here). Server-rendered: the details are on
- * screen before any JavaScript; the wallet panel loads lazily on top. A valid receipt cookie goes
- * straight to the download; a link that cannot sell gets its own screen.
+ * The buyer page of a link (`/l/{slug}` sends browsers here). Server-rendered: the details, the
+ * price and the Pay button are on screen before any JavaScript; the wallet code loads when the
+ * buyer presses Pay (or at once for a returning buyer whose wallet reconnects). A valid receipt
+ * cookie shows the download; a link that cannot sell gets its own screen.
  */
 export default async function PayPage({ params }: Props) {
   const { slug } = await params;
@@ -65,6 +69,7 @@ export default async function PayPage({ params }: Props) {
 
   const panel = view.paid ? (
     <AlreadyPaid
+      slug={view.slug}
       downloadUrl={view.paid.downloadUrl}
       expiresAt={view.paid.expiresAt}
       fileName={view.file.name}
@@ -72,6 +77,7 @@ export default async function PayPage({ params }: Props) {
     />
   ) : (
     <PanelLoader
+      resume={jar.has(RECENT_WALLET_COOKIE)}
       slug={view.slug}
       title={view.title}
       amount={view.amount}
@@ -86,7 +92,7 @@ export default async function PayPage({ params }: Props) {
   );
 
   const page = (
-    <div className="grid gap-4 pt-1 lg:grid-cols-[minmax(0,1fr)_400px] lg:items-start lg:gap-6 lg:pt-6">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-4 pt-1 lg:grid-cols-[minmax(0,1fr)_400px] lg:items-start lg:gap-6 lg:pt-6">
       <div className="lg:col-start-1 lg:row-start-1">
         <Summary view={view} now={now} />
       </div>

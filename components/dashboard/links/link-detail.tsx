@@ -117,7 +117,7 @@ function Stat({ label, value, unit, title }: { label: string; value: string; uni
   return (
     <div className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" title={title}>
       <p className="text-xs font-medium text-zinc-500">{label}</p>
-      <p className="mt-1 truncate text-xl font-semibold tabular-nums">
+      <p className="mt-1 text-xl font-semibold break-words tabular-nums">
         {value}
         {unit && <span className="ml-1 text-sm font-normal text-zinc-500">{unit}</span>}
       </p>

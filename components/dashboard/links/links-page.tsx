@@ -103,7 +103,6 @@ export function LinksPage() {
                 <tr>
                   <TH>Link</TH>
                   <TH className="hidden sm:table-cell">Price</TH>
-                  <TH className="hidden lg:table-cell">Network</TH>
                   <TH className="hidden xl:table-cell">Payee</TH>
                   <TH className="hidden sm:table-cell">Status</TH>
                   <TH className="hidden md:table-cell text-right">Sales</TH>
@@ -131,10 +130,12 @@ export function LinksPage() {
                         <LinkStatusBadge link={l} />
                       </div>
                     </TD>
-                    <TD className="hidden whitespace-nowrap tabular-nums sm:table-cell">
-                      {formatMoney(l.amount)} <span className="text-zinc-500">USDC</span>
+                    <TD className="hidden whitespace-nowrap sm:table-cell">
+                      <span className="tabular-nums">
+                        {formatMoney(l.amount)} <span className="text-zinc-500">USDC</span>
+                      </span>
+                      <span className="block text-xs text-zinc-500">{networkName(l.network)}</span>
                     </TD>
-                    <TD className="hidden whitespace-nowrap text-zinc-600 lg:table-cell dark:text-zinc-400">{networkName(l.network)}</TD>
                     <TD className="hidden whitespace-nowrap xl:table-cell">
                       <code className="font-mono text-xs text-zinc-600 dark:text-zinc-400" title={l.payTo}>
                         {shortAddress(l.payTo)}
@@ -159,7 +160,7 @@ export function LinksPage() {
                               href={l.payUrl}
                               target="_blank"
                               rel="noreferrer"
-                              className={buttonClass("ghost", "icon-sm", "hidden sm:inline-flex")}
+                              className={buttonClass("ghost", "icon-sm")}
                               aria-label={`Open pay page of ${l.title ?? l.object.name}`}
                               title="Open pay page"
                             >
