@@ -25,12 +25,10 @@ import {
   type SIWxExtension,
 } from "@x402/extensions/sign-in-with-x";
 import { wrapFetchWithPayment } from "@x402/fetch";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { createWalletClient, defineChain, getAddress, http, publicActions, type Address } from "viem";
-import { toAccount, type LocalAccount } from "viem/accounts";
-import { loadArtifacts, testUsdcAbi } from "../../scripts/lib/contracts";
+import { createWalletClient, getAddress, http, publicActions, type Address } from "viem";
+import { generatePrivateKey, privateKeyToAccount, type LocalAccount } from "viem/accounts";
+import { testUsdcAbi } from "../../scripts/lib/contracts";
+import { safeSmartAccount, type SafeSmartAccount } from "../../scripts/lib/smart-accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiKey, creatorApi, hardhat, paymentRequiredOf, signIn, usdcBalance, type Account } from "../support/client";
 import { startDropProxy, type DropProxy } from "../support/drop-proxy";
@@ -76,37 +74,21 @@ function agent(account: Account | LocalAccount, opts: { siwx?: boolean } = {}) {
   return { client, fetch: wrapFetchWithPayment(fetch, client) };
 }
 
-/** Deploys the test ERC-1271 wallet (contracts/test/MockERC1271Wallet.sol) for `owner` and mints it test USDC. */
-async function deployErc1271Wallet(owner: Address, usdc: bigint): Promise<Address> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "vend-agents-artifacts-"));
-  try {
-    const artifacts = await loadArtifacts(dir);
-    const chain = defineChain({
-      id: inject("chainId"),
-      name: "local",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [rpcUrl] } },
-    });
-    const deployer = createWalletClient({ account: creator, chain, transport: http(rpcUrl) }).extend(publicActions);
-    const deployed = await deployer.waitForTransactionReceipt({
-      hash: await deployer.deployContract({
-        abi: artifacts.MockERC1271Wallet.abi,
-        bytecode: artifacts.MockERC1271Wallet.bytecode,
-        args: [owner],
-      }),
-    });
-    const wallet = getAddress(deployed.contractAddress!);
-    await deployer.waitForTransactionReceipt({
-      hash: await deployer.writeContract({ address: asset, abi: testUsdcAbi, functionName: "mint", args: [wallet, usdc] }),
-    });
-    return wallet;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** A new 1-of-1 Safe (scripts/lib/smart-accounts.ts), counterfactual until something deploys it. */
+function newSafe(): SafeSmartAccount {
+  return safeSmartAccount({ owner: privateKeyToAccount(generatePrivateKey()), rpcUrl, chainId: inject("chainId") });
+}
+
+/** Mints test USDC (atomic units) to `to` from the token's owner (Hardhat #0). */
+async function mint(to: Address, amount: bigint): Promise<void> {
+  const owner = createWalletClient({ account: creator, transport: http(rpcUrl), pollingInterval: 50 }).extend(publicActions);
+  await owner.waitForTransactionReceipt({
+    hash: await owner.writeContract({ address: asset, abi: testUsdcAbi, functionName: "mint", args: [to, amount], chain: null }),
+  });
 }
 
 /** The SIWX challenge of a fresh 402 of `url`, signed by `account` with the official helpers. */
-async function siwxHeaderFor(url: string, account: Account, challenge?: SIWxExtension): Promise<string> {
+async function siwxHeaderFor(url: string, account: Account | LocalAccount, challenge?: SIWxExtension): Promise<string> {
   const extension = challenge ?? (paymentRequiredOf(await fetch(url)).extensions![SIGN_IN_WITH_X] as SIWxExtension);
   const chain = extension.supportedChains[0]!;
   return encodeSIWxHeader(await createSIWxPayload({ ...extension.info, chainId: chain.chainId, type: chain.type }, account, url));
@@ -188,32 +170,38 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
     expect(await usdcBalance(rpcUrl, asset, buyer.address)).toBe(before - 20_000n);
   });
 
-  it("works for a smart account (ERC-1271): it pays, then signs in through the official extension, verified on chain", async () => {
+  it("works for a Safe smart account: counterfactual, it pays (ERC-6492), then signs in (ERC-1271) through the official extension", async () => {
     const link = await newLink();
-    const owner = hardhat(9);
-    const wallet = await deployErc1271Wallet(owner.address, 1_000_000n);
-    // The wallet's signatures are its owner's ECDSA signatures of the exact digest (EIP-712 or EIP-191).
-    const smartAccount = toAccount({
-      address: wallet,
-      signMessage: ({ message }) => owner.signMessage({ message }),
-      signTypedData: (typedData) => owner.signTypedData(typedData as Parameters<typeof owner.signTypedData>[0]),
-      signTransaction: () => Promise.reject(new Error("a smart account does not sign transactions")),
-    });
-    const { fetch: agentFetch } = agent(smartAccount, { siwx: true });
+    const safe = newSafe();
+    await mint(safe.address, 1_000_000n);
+    expect(await safe.isDeployed()).toBe(false);
+    const { fetch: agentFetch } = agent(safe, { siwx: true });
+    // The extension signs first (ERC-6492, verified on chain: no purchase yet), then the client pays.
     const bought = await agentFetch(link.url);
     expect(bought.status).toBe(200);
-    expect(decodePaymentResponseHeader(bought.headers.get("payment-response")!).payer).toBe(wallet);
+    expect(decodePaymentResponseHeader(bought.headers.get("payment-response")!).payer).toBe(safe.address);
     await bought.arrayBuffer();
-    expect(await usdcBalance(rpcUrl, asset, wallet)).toBe(1_000_000n - 20_000n);
+    expect(await safe.isDeployed()).toBe(true);
 
     const again = await agentFetch(link.url);
     expect(again.status).toBe(200);
     expect(again.headers.get("payment-response")).toBeNull();
     expect(sha(await again.arrayBuffer())).toBe(sha(file));
     // The owner's own signature names the owner, who never bought: no access for it.
-    const ownerProof = await fetch(link.url, { headers: { "SIGN-IN-WITH-X": await siwxHeaderFor(link.url, owner) } });
+    const ownerProof = await fetch(link.url, { headers: { "SIGN-IN-WITH-X": await siwxHeaderFor(link.url, safe.owner) } });
     expect(paymentRequiredOf(ownerProof).error).toBe("siwx_no_purchase");
-    expect(await usdcBalance(rpcUrl, asset, wallet)).toBe(1_000_000n - 20_000n);
+    expect(await usdcBalance(rpcUrl, asset, safe.address)).toBe(1_000_000n - 20_000n);
+  });
+
+  it("verifies a counterfactual Safe's ERC-6492 proof without deploying it, and refuses one claimed for another Safe", async () => {
+    const link = await newLink();
+    const safe = newSafe();
+    const proof = await fetch(link.url, { headers: { "SIGN-IN-WITH-X": await siwxHeaderFor(link.url, safe) } });
+    expect(paymentRequiredOf(proof).error).toBe("siwx_no_purchase");
+    expect(await safe.isDeployed()).toBe(false);
+    const forged = JSON.parse(Buffer.from(await siwxHeaderFor(link.url, newSafe()), "base64").toString("utf8"));
+    const claimed = Buffer.from(JSON.stringify({ ...forged, address: safe.address })).toString("base64");
+    expect(paymentRequiredOf(await fetch(link.url, { headers: { "SIGN-IN-WITH-X": claimed } })).error).toBe("invalid_siwx_signature");
   });
 
   it("keeps the buyer's access after the creator revokes the link", async () => {
