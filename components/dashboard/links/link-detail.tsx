@@ -270,7 +270,7 @@ function X402Card({ link: l }: { link: LinkDetail }) {
     <Card>
       <CardHeader
         title="What agents see"
-        description="The exact x402 challenge of this link, byte for byte what the gate answers with 402."
+        description="The exact x402 challenge of this link, as the gate answers with 402 (its Sign-In-With-X nonce is new each time)."
         actions={
           <div role="tablist" aria-label="x402 version" className="inline-flex rounded-lg border border-zinc-200 p-0.5 dark:border-zinc-700">
             {(["v2", "v1"] as const).map((v) => (
