@@ -28,9 +28,10 @@ test("a wallet that bought from code signs in on the pay page and downloads, wit
   await waitForPanel(page);
   await page.getByRole("button", { name: /MetaMask/ }).click();
   await expect(page.getByTestId("connected-address")).toHaveAttribute("title", buyer.address);
-  const downloading = page.waitForEvent("download");
   await page.getByRole("button", { name: "Already paid? Sign with your wallet" }).click();
   await expect(page.getByTestId("already-paid")).toBeVisible();
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("download-again").click();
   expect(Buffer.from(await downloadedBytes(await downloading)).equals(Buffer.from(link.bytes))).toBe(true);
   await shot(page, "already-paid-signed-in");
   expect(await balanceOf(env, buyer.address)).toBe(balance);
