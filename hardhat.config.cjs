@@ -5,12 +5,20 @@
  *
  * The chain id comes from CHAIN_ID (default 31337). Accounts are Hardhat's defaults: 20 accounts of
  * the public "test test … junk" mnemonic with 10,000 ETH each.
+ *
+ * Mining: automine (each transaction is mined as it arrives, so its receipt is there when the send
+ * answers — a purchase costs one send and one receipt read) plus an empty block every second, so
+ * that chain time moves on an idle chain (the reconciler decides an expired authorization by the
+ * latest block's timestamp). Automine refuses out-of-order nonces ("can't be queued when
+ * automining"); the settlement pipeline sends in nonce order and fills gaps (lib/settlement/pipeline.ts),
+ * which is also what several app instances sharing one key need on any chain.
  */
 module.exports = {
   solidity: "0.8.24",
   networks: {
     hardhat: {
       chainId: Number(process.env.CHAIN_ID ?? 31337),
+      mining: { auto: true, interval: 1000 },
     },
   },
 };

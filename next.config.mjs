@@ -20,6 +20,8 @@ const nextConfig = {
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
     "@prisma/adapter-pg",
+    "@prisma/adapter-neon",
+    "@neondatabase/serverless",
     "pg",
     "arbundles",
     "arweave",
@@ -27,6 +29,8 @@ const nextConfig = {
     "@x402/evm",
     "@x402/extensions",
   ],
+  // The readiness check compares the database with this build's migrations (lib/health/migration-status.ts).
+  outputFileTracingIncludes: { "/api/health": ["./prisma/migrations/**/*"] },
   // The shareable URL `/l/{slug}` is served by the gate's route handler under `app/api` (route
   // handlers under app/api apply the 402 gate); the rewrite keeps the URL, query and headers.
   async headers() {

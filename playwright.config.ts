@@ -8,6 +8,8 @@ import { CHROMIUM_ARGS, chromiumPath } from "./tests/support/chromium";
  */
 export default defineConfig({
   testDir: "e2e",
+  // The Vercel-shaped stack has its own configuration (playwright.vercel.config.ts).
+  testIgnore: /[\\/]e2e[\\/]vercel[\\/]/,
   globalSetup: "./e2e/global-setup.ts",
   fullyParallel: false,
   workers: 1,

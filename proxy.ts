@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
 import { configuredNetworks } from "@/lib/networks";
 import { pageCsp } from "@/lib/security-headers";
 
@@ -14,7 +15,7 @@ export function proxy(request: NextRequest): NextResponse {
     nonce,
     dev: process.env.NODE_ENV !== "production",
     https: request.nextUrl.protocol === "https:",
-    extraConnect: localRpcOrigins(),
+    extraConnect: [...localRpcOrigins(), ...directUploadSources()],
   });
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
@@ -32,6 +33,17 @@ function localRpcOrigins(): string[] {
   return configuredNetworks()
     .filter((n) => n.local && n.rpcUrl?.startsWith("http:"))
     .map((n) => new URL(n.rpcUrl!).origin);
+}
+
+/**
+ * What the dashboard's direct uploads (Uppy's requests) reach besides `https:`: the bucket's origin
+ * when `S3_ENDPOINT` is plain http (a local S3 server: `npm run dev` with s3rver, the tests), and
+ * `blob:`, where the uploader hands Uppy the list of parts already stored when an upload resumes.
+ */
+function directUploadSources(): string[] {
+  const { STORAGE_DRIVER, S3_ENDPOINT } = env();
+  if (STORAGE_DRIVER !== "s3") return [];
+  return ["blob:", ...(S3_ENDPOINT?.startsWith("http:") ? [new URL(S3_ENDPOINT).origin] : [])];
 }
 
 export const config = {

@@ -13,7 +13,11 @@
  *   download, a receipted gate download (the resume path, no settlement) and an owner download,
  *   and the table keeps each one's best time and worst RSS growth;
  * - `BENCH_STORAGE`: `fs` (default) or `s3` (an s3rver started by this script in a worker thread,
- *   and the app with `STORAGE_DRIVER=s3` on it);
+ *   and the app with `STORAGE_DRIVER=s3` on it; a receipted or owner download then follows the
+ *   redirect to the presigned GET), or `direct`: the direct upload of issue 11 instead (see
+ *   {@link directBench}): presigned parts PUT from Node straight to s3rver, then the server's
+ *   completion, against `@aws-sdk/lib-storage`'s multipart `Upload` of the same file to the same
+ *   s3rver, and the server's RSS growth meanwhile;
  * - `BENCH_APP_PORT`, `BENCH_CHAIN_PORT`: ports of the app and the chain (default: free ports);
  * - `BENCH_KEEP=1` keeps the temp folder (database, objects, the file).
  * Runs `next build` only when `.next/BUILD_ID` is missing.
@@ -38,7 +42,7 @@ import { createApiKey, creatorApi, hardhat, paymentRequiredOf, signIn, signPayme
 const MiB = 1024 * 1024;
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bytes = Number(process.env.BENCH_BYTES ?? 1024 * MiB);
-const driver = (process.env.BENCH_STORAGE ?? "fs") as "fs" | "s3";
+const driver = (process.env.BENCH_STORAGE ?? "fs") as "fs" | "s3" | "direct";
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** Goals from issue 5. */
@@ -231,6 +235,12 @@ function download(
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
+        const location = res.headers.location;
+        if (res.statusCode === 302 && location) {
+          res.resume();
+          download(location, {}).then(resolve, reject);
+          return;
+        }
         const hash = createHash("sha256");
         let size = 0;
         res.on("data", (chunk: Buffer) => {
@@ -314,6 +324,24 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** The production build under `next start` on `port`, with the bench's data folder, database and storage. */
+function startBenchApp(port: number, dir: string, databaseUrl: string, storageEnv: Record<string, string>) {
+  const url = `http://127.0.0.1:${port}`;
+  return startApp({
+    port,
+    env: {
+      NODE_ENV: "production",
+      VEND_DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+      APP_URL: url,
+      NEXTAUTH_URL: url,
+      NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+      MAX_UPLOAD_BYTES: String(Math.max(bytes, 2 * 1024 * MiB)),
+      ...storageEnv,
+    },
+  });
+}
+
 function ensureBuild(): void {
   if (existsSync(path.join(root, ".next", "BUILD_ID"))) return;
   console.log("No .next build found: running next build …");
@@ -332,6 +360,7 @@ const lpad = (s: string, n: number) => s.padStart(n);
 async function main(): Promise<void> {
   if (!Number.isSafeInteger(bytes) || bytes < MiB) throw new Error("BENCH_BYTES must be an integer ≥ 1 MiB");
   ensureBuild();
+  if (driver === "direct") return directBench();
   const dir = await mkdtemp(path.join(tmpdir(), "vend-bench-storage-"));
   const cleanups: (() => Promise<void>)[] = [];
   try {
@@ -347,25 +376,13 @@ async function main(): Promise<void> {
     const databaseUrl = `pglite:${path.join(dir, "db")}`;
     await applyMigrations(databaseUrl);
     let storageEnv: Record<string, string> = { STORAGE_DRIVER: "fs" };
-    if (driver === "s3") {
+    if (driver !== "fs") {
       const s3 = await startS3rverWorker(path.join(dir, "s3rver"));
       cleanups.push(() => s3.stop());
       storageEnv = s3.env;
     }
     const url = `http://127.0.0.1:${appPort}`;
-    const app = await startApp({
-      port: appPort,
-      env: {
-        NODE_ENV: "production",
-        VEND_DATA_DIR: dir,
-        DATABASE_URL: databaseUrl,
-        APP_URL: url,
-        NEXTAUTH_URL: url,
-        NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-        MAX_UPLOAD_BYTES: String(Math.max(bytes, 2 * 1024 * MiB)),
-        ...storageEnv,
-      },
-    });
+    const app = await startBenchApp(appPort, dir, databaseUrl, storageEnv);
     cleanups.push(() => app.stop());
     const pid = await listeningPid(appPort);
 
@@ -513,6 +530,142 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     if (process.env.BENCH_KEEP !== "1") await rm(dir, { recursive: true, force: true });
     else console.log(`Kept ${dir}`);
+  }
+}
+
+/** Parts PUT at once by both sides of the direct-upload comparison (lib-storage's `queueSize`). */
+const DIRECT_CONCURRENCY = 4;
+
+/** PUTs `file[start, start + size)` to a presigned `url` with node:http; resolves with the ETag. */
+function putPart(url: string, file: string, start: number, size: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "PUT", headers: { "content-length": String(size) } }, (res) => {
+      res.resume();
+      res.on("end", () => {
+        const etag = res.headers.etag;
+        if (res.statusCode !== 200 || !etag) reject(new Error(`part PUT answered ${res.statusCode}`));
+        else resolve(etag);
+      });
+    });
+    req.on("error", reject);
+    createReadStream(file, { start, end: start + size - 1, highWaterMark: MiB }).on("error", reject).pipe(req);
+  });
+}
+
+/**
+ * `BENCH_STORAGE=direct`: the upload of issue 11 on s3rver (in a worker thread), best of
+ * `BENCH_ROUNDS` interleaved rounds:
+ * - Vend, presigned parts: `POST /api/uploads`, `POST /api/uploads/{id}/parts` (100 URLs a call),
+ *   4 parts PUT at a time from this process straight to s3rver, then `POST …/complete` with the ETags
+ *   (the server completes the multipart upload, streams the object back, hashes and signs it); timed
+ *   to the PUTs' end and to the object's creation, with the server's CPU and peak RSS growth;
+ * - baseline: `@aws-sdk/lib-storage`'s `Upload` of the same file to the same s3rver from this
+ *   process, 8 MiB parts, 4 at a time (`queueSize`).
+ */
+async function directBench(): Promise<void> {
+  const { S3Client } = await import("@aws-sdk/client-s3");
+  const { Upload } = await import("@aws-sdk/lib-storage");
+  const dir = await mkdtemp(path.join(tmpdir(), "vend-bench-direct-"));
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const file = path.join(dir, "bench.bin");
+    console.log(`Generating ${mib(bytes)} at ${file} …`);
+    const fileSha256 = await generateFile(file, bytes);
+    const chain = await startDevnet({ dataDir: dir, port: await freePort(), quiet: true });
+    cleanups.push(() => chain.stop());
+    const databaseUrl = `pglite:${path.join(dir, "db")}`;
+    await applyMigrations(databaseUrl);
+    const s3 = await startS3rverWorker(path.join(dir, "s3rver"));
+    cleanups.push(() => s3.stop());
+    const appPort = await freePort();
+    const url = `http://127.0.0.1:${appPort}`;
+    const app = await startBenchApp(appPort, dir, databaseUrl, s3.env);
+    cleanups.push(() => app.stop());
+    const pid = await listeningPid(appPort);
+    const key = await createApiKey(url, await signIn(url, hardhat(0)), "bench");
+    const api = creatorApi(url, key);
+    const client = new S3Client({
+      endpoint: s3.env.S3_ENDPOINT,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+
+    const direct = async () => {
+      const put = { seconds: 0 };
+      const started = process.hrtime.bigint();
+      const created = await api.call("POST", "/api/uploads", { name: "bench.bin", size: String(bytes) });
+      const plan = (await created.json()) as { id: string; partSize: string; partCount: number };
+      if (created.status !== 201) throw new Error(`POST /api/uploads answered ${created.status}`);
+      const urls = new Map<number, string>();
+      for (let from = 1; from <= plan.partCount; from += 100) {
+        const partNumbers = Array.from({ length: Math.min(100, plan.partCount - from + 1) }, (_, i) => from + i);
+        const signed = (await (await api.call("POST", `/api/uploads/${plan.id}/parts`, { partNumbers })).json()) as {
+          parts: { partNumber: number; url: string }[];
+        };
+        for (const part of signed.parts) urls.set(part.partNumber, part.url);
+      }
+      const partSize = Number(plan.partSize);
+      const etags: { partNumber: number; etag: string }[] = [];
+      let nextPart = 1;
+      await Promise.all(
+        Array.from({ length: DIRECT_CONCURRENCY }, async () => {
+          for (let n = nextPart++; n <= plan.partCount; n = nextPart++) {
+            const start = (n - 1) * partSize;
+            etags.push({ partNumber: n, etag: await putPart(urls.get(n)!, file, start, Math.min(partSize, bytes - start)) });
+          }
+        }),
+      );
+      put.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      etags.sort((a, b) => a.partNumber - b.partNumber);
+      const done = await api.call("POST", `/api/uploads/${plan.id}/complete`, { parts: etags });
+      const object = (await done.json()) as { id: string; sha256: string };
+      if (done.status !== 201 || object.sha256 !== fileSha256) throw new Error(`completion answered ${done.status}`);
+      await api.call("DELETE", `/api/objects/${object.id}`);
+      return put;
+    };
+    const baseline = async (round: number) => {
+      const upload = new Upload({
+        client,
+        params: { Bucket: "bench", Key: `baseline/${round}`, Body: createReadStream(file, { highWaterMark: MiB }) },
+        partSize: 8 * MiB,
+        queueSize: DIRECT_CONCURRENCY,
+      });
+      await upload.done();
+    };
+    const results = { direct: [] as { put: number; total: number; growth: number; cpu: number }[], baseline: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      results.baseline.push((await timed(() => baseline(round))).seconds);
+      const run = await peakGrowth(pid, () => timed(direct));
+      results.direct.push({ put: run.value.value.seconds, total: run.value.seconds, growth: run.growth, cpu: run.cpu });
+    }
+    const best = (xs: number[]) => Math.min(...xs);
+    const rate = (seconds: number) => bytes / MiB / seconds;
+    const base = best(results.baseline);
+    const put = best(results.direct.map((r) => r.put));
+    const total = best(results.direct.map((r) => r.total));
+    console.log(
+      `\nVend direct upload benchmark — ${mib(bytes)} to s3rver (worker thread), ${DIRECT_CONCURRENCY} parts in flight, ` +
+        `best of ${rounds} interleaved rounds, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`,
+    );
+    const rows = [
+      ["baseline: @aws-sdk/lib-storage Upload from Node", base, ""],
+      ["Vend: presigned parts PUT from Node (to the last part)", put, `${(rate(put) / rate(base)).toFixed(2)}× lib-storage`],
+      ["Vend: … + POST complete (stream back, deep hash, sign)", total, `${(rate(total) / rate(base)).toFixed(2)}× lib-storage`],
+    ] as const;
+    for (const [label, seconds, ratio] of rows) {
+      console.log(`${pad(label, 58)}  ${lpad(`${seconds.toFixed(2)} s`, 9)}  ${lpad(`${rate(seconds).toFixed(0)} MiB/s`, 11)}  ${ratio}`);
+    }
+    console.log(
+      `\nServer (Next.js) during the direct upload: peak RSS growth +${mib(Math.max(...results.direct.map((r) => r.growth)))} (worst round), ` +
+        `CPU ${Math.min(...results.direct.map((r) => r.cpu)).toFixed(2)} s (best round; the completion reads the object back once).`,
+    );
+    console.log(`sha256 ${fileSha256} verified by the server's completion in every round.`);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (process.env.BENCH_KEEP !== "1") await rm(dir, { recursive: true, force: true });
   }
 }
 

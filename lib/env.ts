@@ -12,6 +12,10 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** `pglite:<dir>` (embedded, default) or `postgresql://…` (a server). */
   DATABASE_URL: z.string().optional(),
+  /** How to reach a PostgreSQL server: `pg` (TCP) or `neon` (Neon's serverless driver); unset = by host. */
+  DATABASE_DRIVER: z.enum(["pg", "neon"]).optional(),
+  /** Most connections one process opens to a PostgreSQL server (default 10; 5 on Vercel). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).optional(),
   /** Where the embedded default keeps its database, files, chain record and dev keys. */
   VEND_DATA_DIR: z.string().default(".vend"),
   /** The public origin of this deployment; links and SIWE domains are built from it. */
@@ -41,6 +45,11 @@ const schema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
     .optional(),
+  /**
+   * Seconds a purchase waits for its settlement's receipt before answering 409 `settlement_pending`
+   * (the payment stays `settling`; the reconciler finishes it from the chain).
+   */
+  SETTLEMENT_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(20),
   /**
    * More ERC-6492 smart-wallet factories the in-process facilitator may deploy buyers' accounts
    * through, on every network (comma-separated addresses), on top of lib/x402/smart-wallets.ts's.

@@ -16,7 +16,7 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export type IdPrefix = "usr" | "obj" | "lnk" | "pay" | "key";
+export type IdPrefix = "usr" | "obj" | "lnk" | "pay" | "key" | "upl";
 
 /** Prefixed id (dub style): `obj_4kT…`, 20 base62 characters (≈119 bits). */
 export function newId(prefix: IdPrefix): string {

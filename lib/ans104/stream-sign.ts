@@ -150,6 +150,74 @@ export async function storeSignedDataItem(opts: {
 }
 
 /**
+ * Signs, as the payload of a new ANS-104 DataItem, an object that is already in `store` at
+ * `payloadKey` (a direct upload: the client put the bytes in the bucket), without holding it in
+ * memory: the stored bytes are streamed back from the store once, counted, hashed (SHA-256) and fed
+ * to arbundles' `deepHash` with the other elements of the signature list (see
+ * {@link storeSignedDataItem}); the deep hash is signed with `signer`, and the signature is verified
+ * with arbundles' verifier over that same hash — so the item is known to verify over the payload as
+ * stored, not as announced. The header is then written to `headerKey`.
+ *
+ * The stored size must equal `size` (the size the client declared), else AppError
+ * `invalid_request` (the payload is left for the caller to discard). Storage failures surface as
+ * the store reports them. On any failure `headerKey` is deleted; `payloadKey` never is.
+ */
+export async function signStoredPayload(opts: {
+  store: ObjectStore;
+  payloadKey: string;
+  headerKey: string;
+  size: bigint;
+  tags: Tag[];
+  anchor?: string;
+  signer: Signer;
+  signal?: AbortSignal;
+}): Promise<StoredDataItem> {
+  const { signer, store, signal } = opts;
+  const problem = tagsProblem(opts.tags);
+  if (problem) throw new AppError("invalid_request", `Invalid ANS-104 tags: ${problem}`);
+  const header = createData("", signer, { tags: opts.tags, ...(opts.anchor ? { anchor: opts.anchor } : {}) });
+  const sha256 = createHash("sha256");
+  let size = 0n;
+  const body = await store.get(opts.payloadKey);
+  async function* measured(): AsyncGenerator<Buffer> {
+    for await (const chunk of byteChunks(body)) {
+      signal?.throwIfAborted();
+      size += BigInt(chunk.byteLength);
+      if (size > opts.size) throw new AppError("invalid_request", `The stored object is larger than the declared ${opts.size} bytes.`);
+      sha256.update(chunk);
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+  }
+  try {
+    const parts = signatureParts(signer.signatureType, header.rawOwner, header.rawTarget, header.rawAnchor, header.rawTags);
+    const hash = await deepHash([...parts, measured()]);
+    if (size !== opts.size) {
+      throw new AppError("invalid_request", `The stored object has ${size} bytes, not the declared ${opts.size}.`);
+    }
+    const signature = Buffer.from(await signer.sign(hash));
+    if (!(await verifySignature(signer.signatureType, header.rawOwner, hash, signature))) {
+      throw new Error("The server's ANS-104 signature does not verify over the stored payload; check ANS104_SIGNER");
+    }
+    await header.setSignature(signature);
+    const headerBytes = header.getRaw();
+    await store.put(opts.headerKey, single(headerBytes), { signal });
+    return {
+      id: header.id,
+      signatureType: signer.signatureType,
+      owner: header.owner,
+      signer: ownerAddress(signer.signatureType, header.rawOwner),
+      size,
+      dataOffset: BigInt(headerBytes.byteLength),
+      sha256: sha256.digest("hex"),
+      tags: opts.tags.map((t) => ({ name: t.name, value: t.value })),
+    };
+  } catch (error) {
+    await discard(store, opts.headerKey);
+    throw error;
+  }
+}
+
+/**
  * The list whose arbundles `deepHash` is the DataItem's signature message, minus the data element:
  * `["dataitem", "1", signatureType as decimal string, rawOwner, rawTarget, rawAnchor, rawTags]`.
  * This is arbundles' `getSignatureData` (`src/ar-data-base.ts`), which the package does not export

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { PayloadTooLargeError, storeSignedDataItem } from "@/lib/ans104/stream-sign";
+import { PayloadTooLargeError, storeSignedDataItem, type Tag } from "@/lib/ans104/stream-sign";
 import { InvalidDataItemError, dataItemTag, storeVerifiedDataItem } from "@/lib/ans104/parse";
 import { serverSigner } from "@/lib/ans104/signer";
 import { objectJson, type ObjectJson } from "@/lib/objects/object-json";
@@ -13,23 +13,27 @@ import { storage } from "@/lib/storage";
 import { byteChunks, StorageUnavailableError, type ByteSource } from "@/lib/storage/types";
 import { isSafeString } from "@/lib/validate";
 
+/** A stored object's file name, shown to buyers and sent as `Content-Disposition`. */
+export const objectName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255, "The file name is longer than 255 characters.")
+  .refine(isSafeString, "The file name may not contain NUL or control characters.");
+/** A stored object's media type (`type/subtype`, parameters allowed). */
+export const mediaType = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, "Not a valid media type.")
+  .refine(isSafeString, "Not a valid media type.")
+  .default("application/octet-stream");
+
 export const createObjectInput = z.object({
   ownerId: z.string().min(1),
   /** File name shown to buyers and sent as `Content-Disposition`. */
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(255, "The file name is longer than 255 characters.")
-    .refine(isSafeString, "The file name may not contain NUL or control characters.")
-    .optional(),
-  contentType: z
-    .string()
-    .trim()
-    .max(255)
-    .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, "Not a valid media type.")
-    .refine(isSafeString, "Not a valid media type.")
-    .default("application/octet-stream"),
+  name: objectName.optional(),
+  contentType: mediaType,
   /** Content-Length when the client sent one (bytes); lets an oversize upload fail before reading. */
   declaredSize: z.bigint().nonnegative().optional(),
   /** The body is an already signed ANS-104 DataItem to verify and store unchanged. */
@@ -80,13 +84,8 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
           headerKey,
           maxBytes,
           signer: await serverSigner(),
-          // A random anchor (ANS-104) gives every upload its own DataItem id, even for identical bytes.
-          anchor: randomBytes(24).toString("base64url"),
-          tags: [
-            { name: "Content-Type", value: data.contentType },
-            { name: "File-Name", value: data.name as string },
-            { name: "App-Name", value: "Vend" },
-          ],
+          anchor: newAnchor(),
+          tags: serverTags(data.name as string, data.contentType),
         });
     await done;
   } catch (error) {
@@ -133,7 +132,22 @@ export async function createObject(input: CreateObjectInput): Promise<ObjectJson
   }
 }
 
-function emptyFile(): AppError {
+/** The tags of a DataItem the server signs for an upload: `Content-Type`, `File-Name`, `App-Name: Vend`. */
+export function serverTags(name: string, contentType: string): Tag[] {
+  return [
+    { name: "Content-Type", value: contentType },
+    { name: "File-Name", value: name },
+    { name: "App-Name", value: "Vend" },
+  ];
+}
+
+/** A random ANS-104 anchor (32 bytes once encoded): every upload gets its own DataItem id, even for identical bytes. */
+export function newAnchor(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** The 400 `empty_file` error of an upload of 0 bytes. */
+export function emptyFile(): AppError {
   return new AppError("empty_file", "The file is empty (0 bytes): there is nothing to sell. Nothing was stored.");
 }
 
@@ -172,7 +186,8 @@ export async function* regroup(body: ByteSource, size = UPLOAD_CHUNK_BYTES): Asy
   if (filled > 0) yield buffer.subarray(0, filled);
 }
 
-function tooLarge(maxBytes: bigint): AppError {
+/** The 413 `payload_too_large` error of an upload over `maxBytes` (MAX_UPLOAD_BYTES). */
+export function tooLarge(maxBytes: bigint): AppError {
   return new AppError("payload_too_large", `The upload exceeds the limit of ${maxBytes} bytes; nothing was stored.`, {
     maxBytes: maxBytes.toString(),
   });

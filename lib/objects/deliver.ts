@@ -2,7 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import type { StoredObject } from "@/lib/generated/prisma/client";
 import { storage } from "@/lib/storage";
-import { StorageNotFoundError } from "@/lib/storage/types";
+import { isDirectStore, StorageNotFoundError, type DirectStore, type ObjectStore } from "@/lib/storage/types";
 
 /** What to deliver: the raw payload (default) or the whole signed ANS-104 DataItem. */
 export type DeliveryFormat = "raw" | "ans104";
@@ -93,13 +93,39 @@ async function concatenated(object: StoredObject, range: ByteRange): Promise<Rea
 }
 
 /**
- * Builds the streamed response for an object: 200 with the whole body, 206 with
+ * How long a presigned download URL stays valid: 2 minutes. S3 checks it when the download starts,
+ * not while it runs, so a long download is not cut; a resumed one comes back through the gate.
+ */
+const PRESIGNED_GET_SECONDS = 120;
+
+/**
+ * Whether to answer with a redirect to a short-lived presigned GET instead of streaming through
+ * this function (Vercel caps a function's duration; the bucket serves any size, with ranges):
+ * - only with a store clients can reach (S3) and for the raw payload (`ans104` is header ++
+ *   payload, two keys: it streams);
+ * - never for a paid answer: x402 clients read `PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE` on the
+ *   response they asked for (a redirect's final response would not carry it), so the official
+ *   clients' interop stays as it is; the gate passes those headers, a receipted download does not.
+ * So a receipted download (the pay page's download, a resumed one) and the owner's download
+ * redirect; a paid download streams.
+ */
+function redirects(store: ObjectStore, opts: { format: DeliveryFormat; headers?: Headers }): store is DirectStore {
+  if (opts.format !== "raw" || !isDirectStore(store)) return false;
+  const paid = opts.headers && (opts.headers.has("payment-response") || opts.headers.has("x-payment-response"));
+  return !paid;
+}
+
+/**
+ * Builds the response for an object: 200 with the whole body, 206 with
  * `Content-Range: bytes start-end/total` for a single satisfiable range, or 416 with
  * `Content-Range: bytes *\/total` and a JSON `range_not_satisfiable` error for an unsatisfiable
  * one (RFC 9110 §15.5.17); `Accept-Ranges: bytes` always. `total` is the payload size (`raw`) or
  * header + payload (`ans104`).
  * `raw`: the payload with its own content type and file name. `ans104`: the whole signed DataItem
  * (`application/octet-stream`, file name `<id>.ans104`), so buyers can check who signed it.
+ * With S3 storage, a download that is not a paid answer is instead a 302 to a presigned GET of the
+ * payload valid {@link PRESIGNED_GET_SECONDS} s, with the same content type and file name (see
+ * {@link redirects}); the client sends its `Range` there.
  * @throws AppError `object_gone` (410) when the bytes are missing from storage.
  */
 export async function deliverObject(
@@ -124,6 +150,20 @@ export async function deliverObject(
   }
   const span = range ?? { start: 0n, end: total - 1n };
   headers.set("X-DataItem-Id", object.dataItemId);
+  const store = storage();
+  if (total > 0n && redirects(store, opts)) {
+    if (!(await store.head(object.storageKey))) {
+      throw new AppError("object_gone", "The file behind this link is no longer available.");
+    }
+    const location = await store.presignGet(object.storageKey, {
+      expiresIn: PRESIGNED_GET_SECONDS,
+      contentType: object.contentType,
+      contentDisposition: contentDisposition(object.name),
+    });
+    headers.delete("Accept-Ranges");
+    headers.set("Location", location);
+    return new Response(null, { status: 302, headers });
+  }
   if (opts.format === "ans104") {
     headers.set("Content-Type", "application/octet-stream");
     headers.set("Content-Disposition", contentDisposition(`${object.dataItemId}.ans104`));
@@ -142,7 +182,7 @@ export async function deliverObject(
     body =
       opts.format === "ans104"
         ? await concatenated(object, span)
-        : await storage().get(object.storageKey, range ? span : undefined);
+        : await store.get(object.storageKey, range ? span : undefined);
   } catch (error) {
     if (error instanceof StorageNotFoundError) {
       throw new AppError("object_gone", "The file behind this link is no longer available.");

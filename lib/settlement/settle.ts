@@ -2,15 +2,18 @@ import "server-only";
 import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
 import type { Hex } from "viem";
 import type { Payment } from "@/lib/generated/prisma/client";
-import { facilitator } from "@/lib/x402/facilitator";
+import { authorizationContextKey, contextFor, newContext, withContext, type SettlementContext } from "@/lib/settlement/context";
+import { postgresLedger } from "@/lib/settlement/ledger";
+import { facilitator, isLocalFacilitator } from "@/lib/x402/facilitator";
 
 /**
  * What verifying an authorization told us (x402 spec §7.1 `/verify`).
  * - `valid`: the facilitator accepted it against these PaymentRequirements (signature, payee, amount,
  *   validity window, and — for the in-process facilitator — an on-chain simulation of the transfer).
  * - `invalid`: refused for a reason of the payment itself (`reason` is the x402 `invalidReason`).
- * - `unavailable`: the facilitator or the chain's RPC could not be asked; nothing was decided and
- *   nothing was sent, so the buyer retries (503), never "invalid".
+ * - `unavailable`: the facilitator or the chain's RPC could not be asked (or failed while asked:
+ *   a failed `eth_getCode` that x402 would report as an invalid signature); nothing was decided
+ *   and nothing was sent, so the buyer retries (503), never "invalid".
  */
 export type VerifyOutcome =
   | { kind: "valid" }
@@ -20,25 +23,33 @@ export type VerifyOutcome =
 /**
  * What settling an authorization told us (x402 spec §7.2 `/settle`). Outcomes come from the chain,
  * never from an exception:
- * - `settled`: the payment's own transfer (EIP-3009 `AuthorizationUsed(payer, nonce)` with the
- *   `Transfer` of `amount` to `payTo` in the same transaction) is on chain, in `transaction`.
- * - `refused`: certain that nothing was broadcast for this payment (refused before any send), so
- *   nothing can have been charged by us; `reason` is the x402 `errorReason`.
- * - `unavailable`: the facilitator or RPC could not be reached before anything was broadcast:
- *   nothing was charged; the same request can be retried (503).
+ * - `settled`: the payment's own transfer (EIP-3009 `transferWithAuthorization` with the `Transfer`
+ *   of `amount` from the payer to `payTo` in its receipt, checked by `@x402/evm`) is on chain, in
+ *   `transaction`.
+ * - `refused`: certain that nothing of ours can charge the payer for this payment: nothing was
+ *   broadcast (refused before any send), or — with `transaction` — the only transfer we broadcast
+ *   is mined and reverted; `reason` is the x402 `errorReason`.
+ * - `unavailable`: the facilitator, the RPC or our own settlement account (no gas) failed before
+ *   anything was broadcast: nothing was charged; the same request can be retried (503).
  * - `pending`: a transaction was, or may have been, broadcast and its outcome is not known yet; the
  *   payment stays `settling` and the reconciler decides it from the chain.
+ *
+ * With the in-process facilitator "broadcast" is known exactly: every transaction Vend's signer
+ * signs is recorded in the settlement ledger, tied to the payment, before it is sent, and each send's
+ * answer is classified (lib/settlement/pipeline.ts). With a remote facilitator only its answer is
+ * known, so anything but a refusal before sending is `pending`.
  */
 export type SettleOutcome =
   | { kind: "settled"; transaction: Hex }
-  | { kind: "refused"; reason: string; message: string }
+  | { kind: "refused"; reason: string; message: string; transaction?: Hex }
   | { kind: "unavailable"; message: string }
   | { kind: "pending"; transaction?: Hex };
 
 /**
  * `@x402/evm` reasons its `settle` gives only from the checks it repeats before sending (never from
  * a failed send, which it parses into reasons such as `invalid_exact_evm_signature` even when the
- * transaction was mined and reverted): with one of these and no transaction, nothing was sent.
+ * transaction was mined and reverted): with one of these and no transaction, nothing was sent. Used
+ * for a remote facilitator, whose sends we cannot see.
  */
 const REFUSED_BEFORE_SEND = new Set([
   "invalid_exact_evm_scheme",
@@ -52,33 +63,97 @@ const REFUSED_BEFORE_SEND = new Set([
   "unsupported_payload_type",
 ]);
 
+const UNAVAILABLE_VERIFY = "The payment could not be checked right now. Retry shortly; nothing was charged.";
+const UNAVAILABLE_SETTLE = "The payment could not be settled right now. Retry shortly; nothing was charged.";
+
 /**
  * Verifies a PaymentPayload against the link's PaymentRequirements through the facilitator.
- * A thrown facilitator or RPC error is `unavailable` (503), not an invalid payment.
+ * A thrown facilitator error, or (in process) any RPC call that failed on the way, is
+ * `unavailable` (503), never an invalid payment. In process, what verify read (the payer's code,
+ * the simulation) is kept for this authorization's settle.
  */
 export async function verifyAuthorization(payload: PaymentPayload, requirements: PaymentRequirements): Promise<VerifyOutcome> {
+  const local = isLocalFacilitator();
+  const key = authorizationContextKey(payload, requirements);
+  const ctx = local ? contextFor(key, { keep: true }) : newContext();
   let response;
   try {
-    response = await facilitator().verify(payload, requirements);
+    response = await withContext(ctx, () => facilitator().verify(payload, requirements));
   } catch (error) {
     console.error("[vend] verify could not reach the facilitator or RPC", error);
-    return { kind: "unavailable", message: "The payment could not be checked right now. Retry shortly; nothing was charged." };
+    return { kind: "unavailable", message: UNAVAILABLE_VERIFY };
   }
   if (response.isValid) return { kind: "valid" };
+  if (local) contextFor(key, { keep: false });
   const reason = response.invalidReason ?? "invalid_payment";
+  if (ctx.rpcFailed) {
+    console.error("[vend] verify: the RPC failed while checking the payment; answered unavailable instead of", reason);
+    return { kind: "unavailable", message: UNAVAILABLE_VERIFY };
+  }
   return { kind: "invalid", reason, message: response.invalidMessage ?? `The payment was rejected: ${reason}.` };
 }
 
 /**
  * Settles a reserved payment's authorization on chain through the facilitator and says what is
  * known of the outcome (see {@link SettleOutcome}). It writes nothing to the payment row: the
- * purchase use case records the outcome. A thrown error is `pending` (a send may have landed).
+ * purchase use case records the outcome.
  */
 export async function settleAuthorization(input: {
   payment: Payment;
   payload: PaymentPayload;
   requirements: PaymentRequirements;
 }): Promise<SettleOutcome> {
+  if (!isLocalFacilitator()) return settleRemote(input);
+  const verified = contextFor(authorizationContextKey(input.payload, input.requirements), { keep: false });
+  const ctx: SettlementContext = { ...newContext(), reads: verified.reads, simulated: verified.simulated, paymentId: input.payment.id };
+  let response;
+  let thrown: unknown;
+  try {
+    response = await withContext(ctx, () => facilitator().settle(input.payload, input.requirements));
+  } catch (error) {
+    thrown = error;
+    console.error("[vend] settle threw; deciding from what was broadcast", input.payment.id, error);
+  }
+  if (response?.success && response.transaction) return { kind: "settled", transaction: response.transaction as Hex };
+  return outcomeOfAttempt(input.payment, ctx, response?.errorReason, thrown !== undefined);
+}
+
+/** Decides a settle that did not succeed from what this attempt (and any earlier one) broadcast. */
+async function outcomeOfAttempt(
+  payment: Payment,
+  ctx: SettlementContext,
+  errorReason: string | undefined,
+  threw: boolean,
+): Promise<SettleOutcome> {
+  const transfers = ctx.submissions.filter((s) => s.kind === "transfer");
+  const possiblyOnChain = transfers.filter((s) => s.delivery !== "refused");
+  const earlier = (await postgresLedger.ofPayment(payment.id)).filter(
+    (tx) => tx.kind === "transfer" && tx.status === "pending" && !transfers.some((s) => s.hash === tx.hash),
+  );
+  const last = [...possiblyOnChain, ...earlier].at(-1)?.hash;
+  if (earlier.length > 0) return { kind: "pending", transaction: last };
+  if (possiblyOnChain.length === 0) {
+    if (threw || ctx.rpcFailed || ctx.signerFailed || transfers.length > 0) {
+      const why = transfers.at(-1)?.reason ?? errorReason ?? "an RPC call failed";
+      console.error("[vend] settle: nothing was broadcast for", payment.id, "—", why);
+      return { kind: "unavailable", message: UNAVAILABLE_SETTLE };
+    }
+    const reason = errorReason ?? "settle_failed";
+    return { kind: "refused", reason, message: `The payment was refused before anything was sent (${reason}).` };
+  }
+  if (possiblyOnChain.every((s) => s.delivery === "accepted" && s.receipt === "reverted")) {
+    return {
+      kind: "refused",
+      reason: errorReason ?? "invalid_exact_evm_transaction_failed",
+      message: "The settlement transaction failed on chain and moved nothing.",
+      transaction: last,
+    };
+  }
+  return { kind: "pending", transaction: last };
+}
+
+/** A remote facilitator: only its answer is known. A thrown error is `pending` (a send may have landed). */
+async function settleRemote(input: { payment: Payment; payload: PaymentPayload; requirements: PaymentRequirements }): Promise<SettleOutcome> {
   let response;
   try {
     response = await facilitator().settle(input.payload, input.requirements);

@@ -1,6 +1,16 @@
 import "server-only";
 import { Readable } from "node:stream";
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import {
   assertValidKey,
@@ -10,7 +20,7 @@ import {
   StorageUnavailableError,
   type ByteRange,
   type ByteSource,
-  type ObjectStore,
+  type DirectStore,
   type PutOptions,
 } from "@/lib/storage/types";
 
@@ -116,7 +126,7 @@ export interface S3ObjectStoreOptions {
  * reports (5xx, `NoSuchBucket`, `AccessDenied`, `InvalidAccessKeyId`, connection refused, …) →
  * {@link StorageUnavailableError} naming the S3 error code, without the bucket or key.
  */
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements DirectStore {
   readonly bucket: string;
   readonly prefix: string;
   private readonly client: S3Client;
@@ -267,6 +277,142 @@ export class S3ObjectStore implements ObjectStore {
       throw unavailable(error, "delete");
     }
   }
+
+  /** See {@link DirectStore.createMultipartUpload}. */
+  async createMultipartUpload(key: string, contentType: string): Promise<string> {
+    const Key = this.objectKey(key);
+    try {
+      const { UploadId } = await this.client.send(
+        new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: contentType }),
+      );
+      if (!UploadId) throw new Error("CreateMultipartUpload answered without an UploadId");
+      return UploadId;
+    } catch (error) {
+      throw unavailable(error, "create multipart upload");
+    }
+  }
+
+  /** See {@link DirectStore.presignPart}. */
+  presignPart(key: string, uploadId: string, partNumber: number, contentLength: bigint, expiresIn: number): Promise<string> {
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      ContentLength: Number(contentLength),
+    });
+    return this.presign(command, expiresIn, ["content-length"]);
+  }
+
+  /** See {@link DirectStore.presignComplete}. */
+  presignComplete(key: string, uploadId: string, expiresIn: number): Promise<string> {
+    const command = new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.objectKey(key), UploadId: uploadId });
+    return this.presign(command, expiresIn);
+  }
+
+  /** See {@link DirectStore.completeMultipartUpload}. An unknown upload or a bad part list is a `StorageUnavailableError` naming the S3 code. */
+  async completeMultipartUpload(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      );
+    } catch (error) {
+      throw unavailable(error, "complete multipart upload");
+    }
+  }
+
+  /**
+   * See {@link DirectStore.abortMultipartUpload}. `NoSuchUpload` (already completed or aborted) and
+   * `MethodNotAllowed` (servers without the call, such as s3rver, whose lifecycle then reclaims
+   * the parts) resolve; other failures are `StorageUnavailableError`.
+   */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.objectKey(key), UploadId: uploadId }));
+    } catch (error) {
+      const { code, status } = errorCode(error);
+      if (code === "NoSuchUpload" || code === "MethodNotAllowed" || status === 404 || status === 405) return;
+      throw unavailable(error, "abort multipart upload");
+    }
+  }
+
+  /** See {@link DirectStore.presignGet}. The type and disposition ride as the signed `response-content-*` overrides. */
+  presignGet(key: string, opts: { expiresIn: number; contentType: string; contentDisposition: string }): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      ResponseContentType: opts.contentType,
+      ResponseContentDisposition: opts.contentDisposition,
+      ResponseCacheControl: "private, no-store",
+    });
+    return this.presign(command, opts.expiresIn);
+  }
+
+  /**
+   * A SigV4 query-string signature of `command` as this client would send it, made by the client's
+   * own signer (`config.signer`, the SDK's SignatureV4): the command runs through the client's
+   * serialize and build steps (endpoint, path style, host), then, instead of being signed and sent,
+   * is presigned and returned as a URL. Only `host` and the `signedHeaders` named here are signed
+   * (the client's own `user-agent`/`amz-sdk-*` headers, which a browser does not send, are dropped).
+   */
+  private async presign(
+    command: UploadPartCommand | CompleteMultipartUploadCommand | GetObjectCommand,
+    expiresIn: number,
+    signedHeaders: string[] = [],
+  ): Promise<string> {
+    const keep = new Set(["host", ...signedHeaders]);
+    let url = "";
+    command.middlewareStack.addRelativeTo(
+      (() => async (args: { request: unknown }) => {
+        const request = args.request as HttpRequestLike;
+        for (const name of Object.keys(request.headers)) if (!keep.has(name.toLowerCase())) delete request.headers[name];
+        const signer = (await this.client.config.signer()) as unknown as Presigner;
+        const signed = await signer.presign(request, { expiresIn, signableHeaders: keep });
+        url = requestUrl(signed);
+        return { output: { $metadata: {} }, response: {} };
+      }) as never,
+      { relation: "before", toMiddleware: "httpSigningMiddleware", name: "vendPresign", override: true },
+    );
+    try {
+      await this.client.send(command as never);
+    } catch (error) {
+      throw unavailable(error, "presign");
+    }
+    return url;
+  }
+}
+
+/** The S3 client's signer (`SignatureV4MultiRegion`) seen as what it also is: a presigner. */
+interface Presigner {
+  presign(request: HttpRequestLike, options: { expiresIn: number; signableHeaders: Set<string> }): Promise<HttpRequestLike>;
+}
+
+/** The parts of a Smithy `HttpRequest` a presigned URL is made of. */
+interface HttpRequestLike {
+  protocol: string;
+  hostname: string;
+  port?: number;
+  path: string;
+  query: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+}
+
+function requestUrl(request: HttpRequestLike): string {
+  const url = new URL(`${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ""}`);
+  url.pathname = request.path;
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.query)) {
+    if (value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) search.append(name, v);
+  }
+  // S3 wants `%20`, not `+`, for spaces in query values (e.g. a file name in response-content-disposition).
+  url.search = search.toString().replace(/\+/g, "%20");
+  return url.toString();
 }
 
 /**

@@ -36,6 +36,35 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * What a store that clients can reach themselves (S3) offers besides {@link ObjectStore}: multipart
+ * uploads whose parts the client PUTs to presigned URLs (the bytes never pass through the app), and
+ * short-lived presigned downloads. Keys are store keys (the driver adds its prefix). Every URL is a
+ * SigV4 query-string signature made by the AWS SDK's signer, valid `expiresIn` seconds.
+ */
+export interface DirectStore extends ObjectStore {
+  /** S3 `CreateMultipartUpload`; resolves with the `UploadId`. */
+  createMultipartUpload(key: string, contentType: string): Promise<string>;
+  /**
+   * A presigned `UploadPart` URL for part `partNumber` (1–10,000) that accepts exactly
+   * `contentLength` bytes (the length is a signed header, so a larger body is refused by the store).
+   */
+  presignPart(key: string, uploadId: string, partNumber: number, contentLength: bigint, expiresIn: number): Promise<string>;
+  /** A presigned `CompleteMultipartUpload` URL (the client POSTs the S3 part list XML to it). */
+  presignComplete(key: string, uploadId: string, expiresIn: number): Promise<string>;
+  /** S3 `CompleteMultipartUpload` with the parts' numbers and ETags, in order. */
+  completeMultipartUpload(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  /** S3 `AbortMultipartUpload`; an upload the store no longer knows (or a store without the call) resolves. */
+  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
+  /** A presigned `GetObject` URL answering with the given `Content-Type` and `Content-Disposition`. */
+  presignGet(key: string, opts: { expiresIn: number; contentType: string; contentDisposition: string }): Promise<string>;
+}
+
+/** Whether `store` supports direct uploads and downloads ({@link DirectStore}). */
+export function isDirectStore(store: ObjectStore): store is DirectStore {
+  return typeof (store as Partial<DirectStore>).presignPart === "function";
+}
+
 /** Anything `put` can read bytes from: an async iterable (Node streams are), or a WHATWG stream. */
 export type ByteSource = AsyncIterable<Uint8Array> | NodeJS.ReadableStream | ReadableStream<Uint8Array>;
 

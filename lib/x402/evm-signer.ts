@@ -1,40 +1,180 @@
 import { toFacilitatorEvmSigner } from "@x402/evm";
-import { createWalletClient, defineChain, http, publicActions, type LocalAccount } from "viem";
+import {
+  concat,
+  createPublicClient,
+  defineChain,
+  encodeFunctionData,
+  getAddress,
+  type Abi,
+  type Address,
+  type Hex,
+  type LocalAccount,
+} from "viem";
+import { currentContext, type SettlementContext } from "@/lib/settlement/context";
+import { FeeCache } from "@/lib/settlement/fees";
+import type { SettlementLedger } from "@/lib/settlement/ledger-types";
+import { SettlementPipeline, pipelineFor, type SettlementCall } from "@/lib/settlement/pipeline";
+import { createRpc, type Rpc } from "@/lib/settlement/rpc";
 
-/**
- * The facilitator's EVM signer for one network (`@x402/evm`'s `toFacilitatorEvmSigner` over a viem
- * wallet client extended with `publicActions`), shared by the app's in-process facilitator and the
- * benchmark's floor so that both settle the same way. Pure: it reads no environment.
- * A local Hardhat chain mines on every transaction: receipts are polled fast and its revert errors
- * (-32603), which viem would treat as transient, are not retried. Real chains poll at 500 ms
- * instead of viem's 4 s, so a settlement is seen about a block after it lands.
- */
-export function facilitatorEvmSigner(opts: {
+/** Options of {@link facilitatorEvmSigner}. */
+export type FacilitatorSignerOptions = {
   account: LocalAccount;
   chainId: number;
   name: string;
   rpcUrl: string;
+  /** The embedded Hardhat chain: it mines each transaction as it arrives and cannot queue nonces. */
   local: boolean;
-}) {
+  /** Where nonces are taken and signed transactions recorded (PostgreSQL for the app). */
+  ledger: SettlementLedger;
+  /** Name of the ledger, so that one process keeps one pipeline per (chain, key, ledger). */
+  ledgerName: string;
+  /** How long a settlement waits for its receipt before it is reported pending, ms. */
+  confirmTimeoutMs: number;
+};
+
+/** The facilitator signer, with the parts settlement and reconciliation also use. */
+export type VendFacilitatorSigner = ReturnType<typeof toFacilitatorEvmSigner> & {
+  rpc: Rpc;
+  pipeline: SettlementPipeline;
+};
+
+/**
+ * The facilitator's EVM signer for one network, as `@x402/evm`'s `ExactEvmScheme` calls it
+ * (`toFacilitatorEvmSigner` over our own reads and writes), shared by the app's in-process
+ * facilitator and the bench floor. Pure: it reads no environment.
+ *
+ * Round trips, for an EOA payer, after the first purchase of a process: verify reads the payer's
+ * code once (x402 asks twice, and again in settle: the purchase's context answers) and simulates
+ * the transfer (`eth_call`); settle sends (`eth_sendRawTransaction`, nonce from the ledger, fees from
+ * {@link FeeCache}, a known gas limit) and reads the receipt once a block has it
+ * (`eth_getTransactionReceipt`): four calls. The shortcuts keep the same safety:
+ * - the asset's code is cached by x402 itself; the payer's only within one purchase;
+ * - the gas limit is known only for an EOA payer whose transfer this purchase just simulated
+ *   successfully: twice the largest `eth_estimateGas` seen for that token from an EOA payer (gas
+ *   not used is not paid; a transfer that runs out of it makes the next ones estimate again); any
+ *   other payer (ERC-1271, ERC-6492) or call is estimated;
+ * - a failed RPC call is never cached and marks the purchase's context (see lib/settlement/rpc.ts).
+ */
+export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacilitatorSigner {
+  const address = getAddress(opts.account.address);
   const chain = defineChain({
     id: opts.chainId,
     name: opts.name,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [opts.rpcUrl] } },
   });
-  const client = createWalletClient({
-    account: opts.account,
-    chain,
-    transport: http(opts.rpcUrl, opts.local ? { retryCount: 0 } : {}),
-    pollingInterval: opts.local ? 50 : 500,
-  }).extend(publicActions);
-  return toFacilitatorEvmSigner({
-    address: opts.account.address,
-    getCode: (args) => client.getCode(args),
-    readContract: (args) => client.readContract(args as never),
-    verifyTypedData: (args) => client.verifyTypedData(args as never),
-    writeContract: (args) => client.writeContract(args as never),
-    sendTransaction: (args) => client.sendTransaction(args),
-    waitForTransactionReceipt: (args) => client.waitForTransactionReceipt(args),
-  });
+  const rpc = createRpc(opts.rpcUrl, { local: opts.local });
+  const client = createPublicClient({ chain, transport: rpc.transport });
+  const pipeline = pipelineFor(`${opts.chainId}:${address}:${opts.rpcUrl}:${opts.ledgerName}`, () =>
+    new SettlementPipeline({
+      key: { chainId: opts.chainId, address },
+      account: opts.account,
+      rpc,
+      ledger: opts.ledger,
+      fees: new FeeCache(client, opts.local ? 30_000 : 12_000),
+      serial: opts.local,
+      pollMs: opts.local ? 25 : 500,
+    }),
+  );
+  /** Largest `eth_estimateGas` seen per token for an EOA payer's `transferWithAuthorization`. */
+  const estimated = new Map<string, bigint>();
+  /** Transactions sent with a known (not estimated) gas limit, until their receipt is seen. */
+  const knownGas = new Map<Hex, { token: string; gas: bigint }>();
+
+  /** Reads once per purchase (dropped again when the read fails, so a failure is never reused). */
+  function once<T>(ctx: SettlementContext | undefined, key: string, read: () => Promise<T>): Promise<T> {
+    if (!ctx) return read();
+    const found = ctx.reads.get(key) as Promise<T> | undefined;
+    if (found) return found;
+    const promise = read();
+    ctx.reads.set(key, promise);
+    promise.catch(() => ctx.reads.delete(key));
+    return promise;
+  }
+
+  const getCode = (args: { address: Address }) =>
+    once(currentContext(), `code:${args.address.toLowerCase()}`, () => client.getCode({ address: args.address }));
+
+  async function gasFor(to: Address, data: Hex, eoaTransfer?: { token: string }): Promise<{ gas: bigint; known: boolean }> {
+    const known = eoaTransfer && estimated.get(eoaTransfer.token);
+    if (known) return { gas: known * 2n, known: true };
+    const gas = await client.estimateGas({ account: address, to, data });
+    if (!eoaTransfer) return { gas: (gas * 13n) / 10n, known: false };
+    if (gas > (estimated.get(eoaTransfer.token) ?? 0n)) estimated.set(eoaTransfer.token, gas);
+    return { gas: gas * 2n, known: false };
+  }
+
+  /** True when `payer` is an EOA whose transfer with `nonce` this purchase simulated successfully. */
+  async function provenEoaTransfer(ctx: SettlementContext | undefined, payer: string, nonce: string): Promise<boolean> {
+    if (!ctx?.simulated.has(`${payer.toLowerCase()}:${nonce.toLowerCase()}`)) return false;
+    const code = ctx.reads.get(`code:${payer.toLowerCase()}`) as Promise<Hex | undefined> | undefined;
+    if (!code) return false;
+    try {
+      const value = await code;
+      return !value || value === "0x";
+    } catch {
+      return false;
+    }
+  }
+
+  async function submit(call: Omit<SettlementCall, "paymentId">): Promise<Hex> {
+    const ctx = currentContext();
+    let submission;
+    try {
+      submission = await pipeline.submit({ ...call, paymentId: ctx?.paymentId ?? null }, ctx);
+    } catch (error) {
+      if (ctx) ctx.signerFailed = true;
+      throw error;
+    }
+    if (submission.delivery === "refused") {
+      throw new Error(`settlement transaction refused before broadcast: ${submission.reason ?? "unknown reason"}`);
+    }
+    return submission.hash;
+  }
+
+  const signer = toFacilitatorEvmSigner(
+    {
+      address,
+      getCode,
+      async readContract(args) {
+        const result = await client.readContract(args as never);
+        if (args.functionName === "transferWithAuthorization" && args.args) {
+          const [from, , , , , nonce] = args.args as [string, string, bigint, bigint, bigint, string];
+          currentContext()?.simulated.add(`${from.toLowerCase()}:${nonce.toLowerCase()}`);
+        }
+        return result;
+      },
+      verifyTypedData: (args) => client.verifyTypedData(args as never),
+      async writeContract(args) {
+        const data = concat([
+          encodeFunctionData({ abi: args.abi as Abi, functionName: args.functionName, args: args.args as unknown[] }),
+          ...(args.dataSuffix && args.dataSuffix !== "0x" ? [args.dataSuffix] : []),
+        ]);
+        let eoaTransfer: { token: string } | undefined;
+        if (args.functionName === "transferWithAuthorization") {
+          const [from, , , , , nonce] = args.args as [string, string, bigint, bigint, bigint, string];
+          if (await provenEoaTransfer(currentContext(), from, nonce)) eoaTransfer = { token: args.address.toLowerCase() };
+        }
+        const limit = args.gas ? { gas: args.gas, known: false } : await gasFor(args.address, data, eoaTransfer);
+        const hash = await submit({ to: args.address, data, gas: limit.gas, kind: "transfer" });
+        if (limit.known && eoaTransfer) knownGas.set(hash, { token: eoaTransfer.token, gas: limit.gas });
+        return hash;
+      },
+      async sendTransaction(args) {
+        return submit({ to: args.to, data: args.data, gas: (await gasFor(args.to, args.data)).gas, kind: "deploy" });
+      },
+      async waitForTransactionReceipt(args) {
+        const shortcut = knownGas.get(args.hash);
+        knownGas.delete(args.hash);
+        const receipt = await pipeline.waitForReceipt(args.hash, args.timeout ?? opts.confirmTimeoutMs);
+        // Out of gas on a known limit: the shortcut failed, so the next transfers estimate again.
+        if (shortcut && receipt.status === "reverted" && receipt.gasUsed * 100n >= shortcut.gas * 95n) estimated.delete(shortcut.token);
+        const submission = currentContext()?.submissions.find((s) => s.hash === args.hash);
+        if (submission) submission.receipt = receipt.status;
+        return receipt;
+      },
+    },
+    { confirmationTimeoutMs: opts.confirmTimeoutMs },
+  );
+  return Object.assign(signer, { rpc, pipeline });
 }

@@ -3,11 +3,18 @@ import { once } from "node:events";
 import path from "node:path";
 
 /** A running `next start` (or `next dev`) child process. */
-export type AppServer = { url: string; port: number; stop(): Promise<void>; output(): string };
+export type AppServer = {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** `kill -9`: the process dies at once, mid-request, with no cleanup. */
+  kill(): Promise<void>;
+  output(): string;
+};
 
 /**
  * Starts the built app with `next start` on `port` and the given environment, and waits until
- * `GET /api/health` answers 200 (or fails with the server's output after `timeoutMs`).
+ * `GET /api/health/live` answers 200 (or fails with the server's output after `timeoutMs`).
  */
 export async function startApp(opts: {
   port: number;
@@ -34,7 +41,7 @@ export async function startApp(opts: {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next ${opts.mode ?? "start"} exited (${child.exitCode}):\n${log}`);
     try {
-      const res = await fetch(`${url}/api/health`);
+      const res = await fetch(`${url}/api/health/live`);
       if (res.ok) break;
     } catch {
       // Not listening yet.
@@ -49,8 +56,14 @@ export async function startApp(opts: {
     url,
     port: opts.port,
     output: () => log,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+    },
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await once(child, "exit");

@@ -13,8 +13,24 @@ type S3rverConstructor = new (options: {
   address: string;
   silent: boolean;
   directory: string;
-  configureBuckets: { name: string }[];
+  configureBuckets: { name: string; configs?: string[] }[];
 }) => S3rverInstance;
+
+/**
+ * The bucket CORS rule direct uploads need (README, "Storage"): browsers PUT parts and POST the
+ * completion from the app's origin, and must read each part's `ETag`.
+ */
+export const UPLOAD_CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3600</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
 
 /** A running s3rver and what a client needs to reach it. */
 export interface LocalS3 {
@@ -38,9 +54,12 @@ export interface LocalS3 {
  * new temp folder (or `directory`) and `bucket` created. s3rver speaks enough of S3 for the driver:
  * Put/Get(Range)/Head/DeleteObject and multipart uploads (but not AbortMultipartUpload: it answers
  * 405, so aborted uploads leave their parts under `<directory>/<bucket>/.uploads`, invisible as
- * objects).
+ * objects). With `cors`, the bucket has the CORS rule the README asks for direct uploads from browsers
+ * ({@link UPLOAD_CORS}).
  */
-export async function startS3rver(opts: { bucket?: string; port?: number; directory?: string } = {}): Promise<LocalS3> {
+export async function startS3rver(
+  opts: { bucket?: string; port?: number; directory?: string; cors?: boolean } = {},
+): Promise<LocalS3> {
   const require = createRequire(import.meta.url);
   const S3rver = require("s3rver") as S3rverConstructor;
   const bucket = opts.bucket ?? "vend-test";
@@ -50,7 +69,7 @@ export async function startS3rver(opts: { bucket?: string; port?: number; direct
     address: "127.0.0.1",
     silent: true,
     directory,
-    configureBuckets: [{ name: bucket }],
+    configureBuckets: [{ name: bucket, ...(opts.cors ? { configs: [UPLOAD_CORS] } : {}) }],
   });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;

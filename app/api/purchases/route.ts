@@ -7,6 +7,8 @@ import { goneError, loadLinkForSale } from "@/lib/purchases/sale";
 import { clientIp } from "@/lib/rate-limit";
 import { decodePayment } from "@/lib/x402/payment-header";
 
+export const maxDuration = 300;
+
 const body = z.object({
   slug: z.string().min(1).max(64),
   /** The `PAYMENT-SIGNATURE` (v2) or `X-PAYMENT` (v1) header value: base64 JSON PaymentPayload. */

@@ -9,7 +9,7 @@ import { CheckIcon, FileIcon, UploadIcon, XIcon } from "@/components/ui/icons";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/components/dashboard/api";
 import { formatBytes } from "@/lib/format";
-import { UploadCancelled, uploadObject } from "@/components/dashboard/objects/upload";
+import { UploadCancelled, uploadObject, type UploadHandle } from "@/components/dashboard/objects/upload";
 import { keys } from "@/components/dashboard/queries";
 import type { ObjectItem } from "@/components/dashboard/types";
 
@@ -21,11 +21,14 @@ type Item = {
   error?: string;
   object?: ObjectItem;
   abort?: () => void;
+  /** Continues a failed upload (keeping the parts already stored). */
+  resume?: () => UploadHandle;
 };
 
 /**
  * Drag-and-drop (or pick) several files; each uploads at once with its own progress bar, can be
- * cancelled, and shows its error (too large, network, server) with a retry.
+ * cancelled, and shows its error (too large, network, server) with a retry that continues where
+ * it stopped. With S3 storage the bytes go straight to the bucket (see `upload.ts`).
  */
 export function Uploader({ maxBytes }: { maxBytes: number }) {
   const [items, setItems] = useState<Item[]>([]);
@@ -41,7 +44,7 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
   }, []);
 
   const start = useCallback(
-    (file: File, key: number) => {
+    (file: File, key: number, resume?: () => UploadHandle) => {
       if (file.size === 0) {
         update(key, { status: "error", error: "Empty file (0 bytes): there is nothing to sell, so it was not uploaded." });
         return;
@@ -53,8 +56,9 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
         });
         return;
       }
-      const handle = uploadObject(file, (loaded) => update(key, { loaded }));
-      update(key, { status: "uploading", loaded: 0, error: undefined, abort: handle.abort });
+      const onProgress = (loaded: number) => update(key, { loaded });
+      const handle = resume ? resume() : uploadObject(file, onProgress);
+      update(key, { status: "uploading", error: undefined, abort: handle.abort, resume: undefined, ...(resume ? {} : { loaded: 0 }) });
       handle.promise.then(
         (object) => {
           update(key, { status: "done", object, loaded: file.size, abort: undefined });
@@ -63,7 +67,7 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
         (error: unknown) => {
           if (error instanceof UploadCancelled) update(key, { status: "cancelled", abort: undefined });
           else {
-            update(key, { status: "error", error: errorMessage(error), abort: undefined });
+            update(key, { status: "error", error: errorMessage(error), abort: undefined, resume: handle.retry });
             toast.error(`Upload failed: ${file.name}`, errorMessage(error));
           }
         },
@@ -160,7 +164,7 @@ export function Uploader({ maxBytes }: { maxBytes: number }) {
                 key={item.key}
                 item={item}
                 onCancel={() => item.abort?.()}
-                onRetry={() => start(item.file, item.key)}
+                onRetry={() => start(item.file, item.key, item.status === "error" ? item.resume : undefined)}
                 onDismiss={() => setItems((all) => all.filter((i) => i.key !== item.key))}
               />
             ))}

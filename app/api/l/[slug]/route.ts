@@ -22,6 +22,7 @@ import { Timings } from "@/lib/timing";
 import { decodePayment, readPaymentHeader } from "@/lib/x402/payment-header";
 
 export const dynamic = "force-dynamic";
+export const maxDuration = 300;
 
 /**
  * THE GATE — `GET /l/{slug}`, the one shareable URL (ARCHITECTURE §1), served here through the
