@@ -52,6 +52,8 @@ export const createLinkInput = z
     accessSeconds: accessSecondsField.default(DAY),
     title: linkTitleField,
     description: linkDescriptionField,
+    /** Listed in the catalog and declared to x402 discovery (`bazaar`); default unlisted. */
+    listed: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {
     const price = parsePrice(v.price);
@@ -125,6 +127,7 @@ export async function createLink(input: CreateLinkInput) {
       expiresAt,
       maxPurchases: v.maxPurchases ?? null,
       accessSeconds: v.accessSeconds,
+      listed: v.listed,
     },
     include: { object: true },
   });

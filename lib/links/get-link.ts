@@ -4,7 +4,9 @@ import { notFound } from "@/lib/errors";
 import { linkJson } from "@/lib/links/link-json";
 import { getNetwork, txUrl } from "@/lib/networks";
 import { linkOffers, saleOffers } from "@/lib/purchases/sale";
-import { paymentRequired } from "@/lib/x402/requirements";
+import { challengeExtensions } from "@/lib/x402/challenge-extensions";
+import { receiptFacts, signedReceipt } from "@/lib/x402/offer-receipt";
+import { paymentRequired, requirementsV2 } from "@/lib/x402/requirements";
 
 /** The most recent sales returned with a link. */
 const SALES_LIMIT = 100;
@@ -12,7 +14,9 @@ const SALES_LIMIT = 100;
 /**
  * One of the creator's links with its sales (settled and refunded, newest first, up to 100; the
  * totals count kept sales) and the exact x402 challenge an agent receives (`paymentRequired`: the
- * v2 PaymentRequired of the `PAYMENT-REQUIRED` header; `paymentRequiredV1`: the v1 JSON body).
+ * v2 PaymentRequired of the `PAYMENT-REQUIRED` header, with its extensions; `paymentRequiredV1`:
+ * the v1 JSON body). Each sale carries its signed x402 offer-receipt receipt (`offerReceipt`), the
+ * same the buyer received.
  * @throws AppError `not_found` (404) when the link is not the caller's.
  */
 export async function getLink(ownerId: string, id: string) {
@@ -27,25 +31,31 @@ export async function getLink(ownerId: string, id: string) {
     }),
     prisma.payment.aggregate({ where: { linkId: link.id, status: "settled" }, _count: { _all: true }, _sum: { amount: true } }),
   ]);
-  const offers = linkOffers(link).filter((o) => getNetwork(o.network)?.rpcUrl);
-  const challenge = offers.length ? paymentRequired(saleOffers(link)) : null;
+  let challenge: ReturnType<typeof paymentRequired> | null = null;
+  if (linkOffers(link).some((o) => getNetwork(o.network)?.rpcUrl)) {
+    const offers = saleOffers(link);
+    challenge = paymentRequired(offers, undefined, await challengeExtensions(link, offers.map(requirementsV2)));
+  }
   return {
     ...linkJson(link, { count: totals._count._all, revenue: totals._sum.amount ?? 0n }),
     paymentRequired: challenge?.v2 ?? null,
     paymentRequiredV1: challenge?.bodyV1 ?? null,
-    salesList: payments.map((p) => {
-      const network = getNetwork(p.network);
-      return {
-        id: p.id,
-        payer: p.payer,
-        amount: p.amount.toString(),
-        network: p.network,
-        transaction: p.transaction,
-        transactionUrl: network && p.transaction ? (txUrl(network, p.transaction) ?? null) : null,
-        settledAt: p.settledAt?.toISOString() ?? null,
-        status: p.status === "refunded" ? ("refunded" as const) : ("settled" as const),
-        refundedAt: p.refundedAt?.toISOString() ?? null,
-      };
-    }),
+    salesList: await Promise.all(
+      payments.map(async (p) => {
+        const network = getNetwork(p.network);
+        return {
+          id: p.id,
+          payer: p.payer,
+          amount: p.amount.toString(),
+          network: p.network,
+          transaction: p.transaction,
+          transactionUrl: network && p.transaction ? (txUrl(network, p.transaction) ?? null) : null,
+          settledAt: p.settledAt?.toISOString() ?? null,
+          status: p.status === "refunded" ? ("refunded" as const) : ("settled" as const),
+          refundedAt: p.refundedAt?.toISOString() ?? null,
+          offerReceipt: await signedReceipt(receiptFacts(link.slug, p)),
+        };
+      }),
+    ),
   };
 }

@@ -12,6 +12,7 @@ import { Timings } from "@/lib/timing";
 import type { DecodedPayment } from "@/lib/x402/payment-header";
 import { MAX_TIMEOUT_SECONDS, requirementsV1, requirementsV2 } from "@/lib/x402/requirements";
 import { accessOf, type Access } from "@/lib/purchases/access";
+import { reconcilePayment } from "@/lib/purchases/reconcile";
 import { signReceipt } from "@/lib/purchases/receipts";
 import { release } from "@/lib/purchases/release";
 import { forgetSalesSummary } from "@/lib/sales/sales-summary";
@@ -193,7 +194,9 @@ export async function purchase(
     : null;
   verifying?.catch(() => undefined);
   const seen = await timings.span("db", () => findSeen(key, decoded.paymentIdentifier));
-  const earlier = classifySeen(seen, key, decoded);
+  let earlier = classifySeen(seen, key, decoded);
+  // A `failed` row the chain has not proven final (an old verdict from an exception) is asked again.
+  if (earlier?.payment.status === "failed") earlier = { ...earlier, payment: await reconcilePayment(earlier.payment) };
   if (earlier && earlier.payment.status !== "failed") return answerSeen(link, earlier);
 
   // Step 2 (for new payments): only an active link sells.
@@ -202,7 +205,13 @@ export async function purchase(
   await timings.span("db", () => consume(purchaseLimits(opts.clientIp ?? "unknown", decoded.payer)));
   const verification = await verifying;
   if (verification.kind === "unavailable") throw new AppError("unavailable", verification.message);
-  if (verification.kind === "invalid") throw paymentRequiredError(verification.reason, verification.message);
+  if (verification.kind === "invalid") {
+    // A copy that lost the race to one that has already settled: the chain now says "used", but this
+    // is the same authorization, so it gets the same answer as any other copy (its holder the file).
+    const late = classifySeen(await findSeen(key, decoded.paymentIdentifier), key, decoded);
+    if (late && late.payment.status !== "failed") return answerSeen(link, late);
+    throw paymentRequiredError(verification.reason, verification.message);
+  }
 
   // Step 8: reserve the authorization (and the identifier) and claim a purchase slot before settling.
   const reserved = await timings.span("db", () => reserve(link, decoded, key, earlier?.payment ?? null));

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { decodePaymentResponseHeader } from "@x402/core/http";
+import { createSIWxPayload, encodeSIWxHeader, SIGN_IN_WITH_X, type SIWxExtension } from "@x402/extensions/sign-in-with-x";
 import { createPublicClient, createWalletClient, erc20Abi, http, type Address, type Hash } from "viem";
 import { beforeAll, describe, expect, it, inject } from "vitest";
 import { devnetChain } from "../../scripts/lib/devnet";
@@ -130,5 +131,27 @@ describe("a link on two networks", () => {
     const right = await api.call("POST", `/api/sales/${sales[0]!.id}/refund`, { transaction: await transfer(two) });
     expect(right.status).toBe(200);
     expect((await right.json()).status).toBe("refunded");
+  });
+
+  it("lets a buyer sign in again (Sign-In-With-X) on any network the link is paid on, and on no other", async () => {
+    const link = await api.createLink({ objectId, payTo: payee, price: "0.3", networks: [one.network, two.network], expiresIn: "1h" });
+    const buyer = hardhat(7);
+    const paid = await payOn(link.url, buyer, two);
+    expect(paid.status).toBe(200);
+    await paid.arrayBuffer();
+    const siwxOn = async (chainId: string) => {
+      const challenge = paymentRequiredOf(await fetch(link.url)).extensions![SIGN_IN_WITH_X] as SIWxExtension;
+      expect(challenge.supportedChains.map((c) => c.chainId)).toEqual([one.network, two.network]);
+      const proof = encodeSIWxHeader(await createSIWxPayload({ ...challenge.info, chainId, type: "eip191" }, buyer, link.url));
+      return fetch(link.url, { headers: { "SIGN-IN-WITH-X": proof } });
+    };
+    for (const network of [one.network, two.network]) {
+      const again = await siwxOn(network);
+      expect(again.status).toBe(200);
+      expect(new Uint8Array(await again.arrayBuffer()).length).toBe(700);
+    }
+    const elsewhere = await siwxOn("eip155:8453");
+    expect(elsewhere.status).toBe(402);
+    expect(paymentRequiredOf(elsewhere).error).toBe("invalid_siwx_unsupported_chain");
   });
 });

@@ -28,12 +28,15 @@ export type Stack = {
  * on a free port (and more, on `extraChainIds`), a fresh database (PGlite, or PostgreSQL when TEST_DATABASE_URL is set) migrated
  * with the project's migrations, and the production build under `next start` on a free port (ports
  * can be pinned with `<envPrefix>_CHAIN_PORT` / `<envPrefix>_APP_PORT`). Builds first unless
- * VEND_SKIP_BUILD=1. On a failure while starting, what was started is stopped.
+ * VEND_SKIP_BUILD=1. `chainId` starts the chain with another id (84532: x402 v1 clients pay it as
+ * `base-sepolia`). On a failure while starting, what was started is stopped.
  */
 export async function startStack(opts: {
   name: string;
   envPrefix: string;
   maxUploadBytes: number;
+  /** Chain id of the first chain (84532: x402 v1 clients pay it as `base-sepolia`). */
+  chainId?: number;
   /** More environment for the app. */
   env?: Record<string, string>;
   /**
@@ -46,7 +49,7 @@ export async function startStack(opts: {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `vend-${opts.name}-`));
   const chainPort = Number(process.env[`${opts.envPrefix}_CHAIN_PORT`] ?? (await freePort()));
   const appPort = Number(process.env[`${opts.envPrefix}_APP_PORT`] ?? (await freePort()));
-  const chain = await startDevnet({ dataDir, port: chainPort, quiet: true });
+  const chain = await startDevnet({ dataDir, port: chainPort, quiet: true, chainId: opts.chainId });
   const chains = [chain];
   const database = await freshDatabase(dataDir, process.env.TEST_DATABASE_URL);
   try {
