@@ -105,7 +105,8 @@ describe("a link on two networks", () => {
     const { header } = await signPayment(hardhat(5), required, (a) => ({ ...a, network: two.network as `${string}:${string}`, asset: two.asset }));
     const res = await fetch(link.url, { headers: { "PAYMENT-SIGNATURE": header } });
     expect(res.status).toBe(402);
-    expect((await res.json()).error).toBe("No matching payment requirements");
+    expect(paymentRequiredOf(res).error).toBe("No matching payment requirements");
+    expect((await res.json()).error).toBe("invalid_payment_requirements");
   });
 
   it("checks a refund on the sale's own network", async () => {
