@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { decodePaymentRequiredHeader, decodePaymentResponseHeader, encodePaymentSignatureHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
+import { appendPaymentIdentifierToExtensions } from "@x402/extensions/payment-identifier";
 import { payer, type Account } from "../../scripts/lib/agent";
 import type { LocalFacilitator } from "./facilitator";
 import { diffTally, type RpcProxy, type RpcTally } from "./rpc-proxy";
@@ -7,16 +9,51 @@ import { since } from "./stats";
 
 /**
  * One timed purchase: wall time (ms), the JSON-RPC traffic it caused, and spans — Vend's
- * Server-Timing for the gate; `verify` / `settle` timed in process for the floor, whose RPC
- * traffic is also split between the two (`verifyRpc`).
+ * Server-Timing for the gate; the floor's own (`verify` / `settle` in process, whose RPC traffic is
+ * also split between the two in `verifyRpc`; or `send` / `receipt`).
  */
 export type PaidSample = { ms: number; rpc: RpcTally; spans?: Record<string, number>; verifyRpc?: RpcTally };
 
 /**
- * Samples per path, in the order taken; `receipt` is a Vend receipt and `replay` the
- * `PAYMENT-SIGNATURE` of a settled Vend purchase, for the replay/receipt figures.
+ * Samples per path, in the order taken; `receipt` is a Vend receipt and `retry` the
+ * `PAYMENT-SIGNATURE` of a settled Vend purchase that carries its x402 `payment-identifier`: the
+ * buyer's own idempotent retry (answered again with the file, no chain work).
  */
-export type PaidResult = { vend: PaidSample[]; reference: PaidSample[]; floor: PaidSample[]; receipt: string; replay: string };
+export type PaidResult = { vend: PaidSample[]; reference: PaidSample[]; floor: PaidSample[]; receipt: string; retry: string };
+
+/** The floor path: prepared for `count` purchases (untimed), then run `i` = 0, 1, … in order. */
+export type FloorPath = (count: number) => Promise<(i: number) => Promise<PaidSample>>;
+
+/**
+ * The in-process floor: the anchor's facilitator's `verify` then `settle` on the anchor's
+ * requirements, called in this process (no HTTP), each with a fresh authorization of `account`
+ * signed before any timing; its RPC traffic is split between the two (`verifyRpc`).
+ */
+export function inProcessFloor(opts: { facilitator: LocalFacilitator; account: Account; referenceUrl: string; proxy: RpcProxy }): FloorPath {
+  return async (count) => {
+    const required = await challenge(opts.referenceUrl);
+    const requirements = required.accepts[0]!;
+    const payloads = await signAhead(opts.account, required, count);
+    return async (i) => {
+      const payload = payloads[i]!;
+      const before = opts.proxy.snapshot();
+      const t0 = performance.now();
+      const verified = await opts.facilitator.verify(payload, requirements);
+      const verifyMs = since(t0);
+      const afterVerify = opts.proxy.snapshot();
+      if (!verified.isValid) throw new Error(`floor: verify failed: ${verified.invalidReason} ${verified.invalidMessage ?? ""}`);
+      const settled = await opts.facilitator.settle(payload, requirements);
+      const ms = since(t0);
+      if (!settled.success) throw new Error(`floor: settle failed: ${settled.errorReason}`);
+      return {
+        ms,
+        rpc: diffTally(before, opts.proxy.snapshot()),
+        verifyRpc: diffTally(before, afterVerify),
+        spans: { verify: verifyMs, settle: ms - verifyMs },
+      };
+    };
+  };
+}
 
 /** Sums a `Server-Timing` header per metric name (`db` appears once per query group). */
 export function parseServerTiming(header: string | null): Record<string, number> {
@@ -28,7 +65,8 @@ export function parseServerTiming(header: string | null): Record<string, number>
   return spans;
 }
 
-async function challenge(url: string): Promise<PaymentRequired> {
+/** The 402 challenge of `url`, decoded. */
+export async function challenge(url: string): Promise<PaymentRequired> {
   const res = await fetch(url, { headers: { accept: "application/json" } });
   await res.arrayBuffer();
   const header = res.headers.get("payment-required");
@@ -36,11 +74,17 @@ async function challenge(url: string): Promise<PaymentRequired> {
   return decodePaymentRequiredHeader(header);
 }
 
-async function signAhead(account: Account, required: PaymentRequired, count: number): Promise<PaymentPayload[]> {
+/**
+ * `count` payment payloads for `required`, each a fresh EIP-3009 authorization of `account`; with
+ * `paymentIdentifier`, the x402 `payment-identifier` extension the server declared carries it.
+ */
+export async function signAhead(account: Account, required: PaymentRequired, count: number, paymentIdentifier?: string): Promise<PaymentPayload[]> {
   const req0 = required.accepts[0]!;
   const client = payer(account, req0.network, req0.asset);
+  const extensions = structuredClone(required.extensions ?? {});
+  if (paymentIdentifier) appendPaymentIdentifierToExtensions(extensions, paymentIdentifier);
   const out: PaymentPayload[] = [];
-  for (let i = 0; i < count; i++) out.push(await client.createPaymentPayload(required));
+  for (let i = 0; i < count; i++) out.push(await client.createPaymentPayload({ ...required, extensions }));
   return out;
 }
 
@@ -59,12 +103,12 @@ async function paidGet(url: string, payload: PaymentPayload, proxy: RpcProxy) {
 }
 
 /**
- * Paid request latency on the local chain, `purchases` sequential purchases per path (after
- * `warmup` unrecorded ones), each with a fresh EIP-3009 authorization signed before any timing:
+ * Paid request latency, `purchases` sequential purchases per path (after `warmup` unrecorded ones),
+ * each with a fresh EIP-3009 authorization signed before any timing:
  * - **vend**: `GET /l/{slug}` with `PAYMENT-SIGNATURE` → 200 + the 1 KiB object (Server-Timing kept);
+ *   the first (warm-up) payload also carries a `payment-identifier`, for the idempotent-retry figure;
  * - **reference**: the anchor's `GET /resource` (the `@x402/express` anchor, same kind of facilitator) → 200 + 1 KiB;
- * - **floor**: the same facilitator's `verify` then `settle`, called in this process (no HTTP), on
- *   the reference's requirements.
+ * - **floor**: `floor` (see {@link FloorPath}).
  * The three paths are interleaved purchase by purchase, each paid by its own Hardhat account.
  * @throws Error on any failed purchase (a benchmark of errors would be meaningless).
  */
@@ -72,22 +116,23 @@ export async function measurePaid(opts: {
   linkUrl: string;
   referenceUrl: string;
   proxy: RpcProxy;
-  facilitator: LocalFacilitator;
-  payers: { vend: Account; reference: Account; floor: Account };
+  floor: FloorPath;
+  payers: { vend: Account; reference: Account };
   purchases: number;
   warmup: number;
 }): Promise<PaidResult> {
   const total = opts.purchases + opts.warmup;
   const vendRequired = await challenge(opts.linkUrl);
   const referenceRequired = await challenge(opts.referenceUrl);
-  const requirements = referenceRequired.accepts[0]!;
-  const [vendPayloads, referencePayloads, floorPayloads] = await Promise.all([
-    signAhead(opts.payers.vend, vendRequired, total),
+  const [retryPayload, vendPayloads, referencePayloads, floor] = await Promise.all([
+    signAhead(opts.payers.vend, vendRequired, 1, `bench-retry-${randomUUID()}`),
+    signAhead(opts.payers.vend, vendRequired, total - 1),
     signAhead(opts.payers.reference, referenceRequired, total),
-    signAhead(opts.payers.floor, referenceRequired, total),
+    opts.floor(total),
   ]);
+  vendPayloads.unshift(retryPayload[0]!);
 
-  const result: PaidResult = { vend: [], reference: [], floor: [], receipt: "", replay: encodePaymentSignatureHeader(vendPayloads[0]!) };
+  const result: PaidResult = { vend: [], reference: [], floor: [], receipt: "", retry: encodePaymentSignatureHeader(retryPayload[0]!) };
   for (let i = 0; i < total; i++) {
     const keep = i >= opts.warmup;
 
@@ -98,24 +143,8 @@ export async function measurePaid(opts: {
     const reference = await paidGet(opts.referenceUrl, referencePayloads[i]!, opts.proxy);
     if (keep) result.reference.push({ ms: reference.ms, rpc: reference.rpc });
 
-    const payload = floorPayloads[i]!;
-    const before = opts.proxy.snapshot();
-    const t0 = performance.now();
-    const verified = await opts.facilitator.verify(payload, requirements);
-    const verifyMs = since(t0);
-    const afterVerify = opts.proxy.snapshot();
-    if (!verified.isValid) throw new Error(`floor: verify failed: ${verified.invalidReason} ${verified.invalidMessage ?? ""}`);
-    const settled = await opts.facilitator.settle(payload, requirements);
-    const ms = since(t0);
-    if (!settled.success) throw new Error(`floor: settle failed: ${settled.errorReason}`);
-    if (keep) {
-      result.floor.push({
-        ms,
-        rpc: diffTally(before, opts.proxy.snapshot()),
-        verifyRpc: diffTally(before, afterVerify),
-        spans: { verify: verifyMs, settle: ms - verifyMs },
-      });
-    }
+    const sample = await floor(i);
+    if (keep) result.floor.push(sample);
   }
   if (!result.receipt) throw new Error("the gate returned no X-Vend-Receipt");
   return result;
