@@ -4,6 +4,9 @@ import { challenge, signAhead } from "./paid";
 import { diffTally, tallyTotals, type RpcProxy } from "./rpc-proxy";
 import { percentile, since } from "./stats";
 
+/** How long one purchase may take before it counts as a failure (`timeout`), ms. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
 /** One burst of concurrent distinct purchases; see {@link measureConcurrency}. */
 export type ConcurrencyResult = {
   concurrency: number;
@@ -27,7 +30,8 @@ export type ConcurrencyResult = {
  * Concurrent distinct purchases: for each level, `level` authorizations of `payers` (taken in turn;
  * each a fresh EIP-3009 nonce) are signed ahead for the link, then all are sent at once as
  * `GET /l/{slug}` with `PAYMENT-SIGNATURE`, spread evenly over `linkUrls` (the same link on each
- * instance). A purchase counts as settled on a 200 whose `PAYMENT-RESPONSE` says success.
+ * instance). A purchase counts as settled on a 200 whose `PAYMENT-RESPONSE` says success; one with
+ * no answer within 120 s is a `timeout` failure.
  */
 export async function measureConcurrency(opts: {
   linkUrls: string[];
@@ -49,6 +53,7 @@ export async function measureConcurrency(opts: {
         try {
           const res = await fetch(opts.linkUrls[i % opts.linkUrls.length]!, {
             headers: { accept: "application/json", "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(payload) },
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
           });
           const text = res.status === 200 ? "" : await res.text();
           if (res.status === 200) await res.body?.cancel();
@@ -62,7 +67,8 @@ export async function measureConcurrency(opts: {
           }
           return { ok, ms: since(start), failure: ok ? undefined : `${res.status}${code ? ` ${code}` : ""}` };
         } catch (error) {
-          return { ok: false, ms: since(start), failure: (error as Error).message };
+          const e = error as Error;
+          return { ok: false, ms: since(start), failure: e.name === "TimeoutError" ? "timeout" : e.message };
         }
       }),
     );
