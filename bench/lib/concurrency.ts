@@ -12,7 +12,7 @@ export type ConcurrencyResult = {
   concurrency: number;
   instances: number;
   settled: number;
-  /** Answers that were not a settled 200, by `status code` (e.g. `409 settlement_pending`, `fetch failed`). */
+  /** Answers that were not a settled 200, by status and code or x402 reason (e.g. `409 settlement_pending`, `timeout`). */
   failures: Record<string, number>;
   /** From the first request sent to the last answer, ms. */
   wallMs: number;
@@ -61,7 +61,8 @@ export async function measureConcurrency(opts: {
           const ok = res.status === 200 && !!header && decodePaymentResponseHeader(header).success;
           let code = "";
           try {
-            code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? "";
+            const body = JSON.parse(text) as { code?: string; error?: string | { code?: string } };
+            code = (typeof body.error === "string" ? body.error : body.error?.code) ?? body.code ?? "";
           } catch {
             code = text.slice(0, 40);
           }
