@@ -27,6 +27,7 @@ const nextConfig = {
     "arweave",
     "@x402/core",
     "@x402/evm",
+    "@x402/extensions",
   ],
   // The readiness check compares the database with this build's migrations (lib/health/migration-status.ts).
   outputFileTracingIncludes: { "/api/health": ["./prisma/migrations/**/*"] },
@@ -41,7 +42,12 @@ const nextConfig = {
     ];
   },
   async rewrites() {
-    return [{ source: "/l/:slug", destination: "/api/l/:slug" }];
+    // The offer-receipt key's DID document (did:web) lives at the well-known path, which the App
+    // Router cannot route (dot-prefixed folders are skipped).
+    return [
+      { source: "/l/:slug", destination: "/api/l/:slug" },
+      { source: "/.well-known/did.json", destination: "/api/well-known/did" },
+    ];
   },
   // Wallet SDKs run only in the browser (the pay page's wallet panel), but the server bundle still
   // resolves them: give Base Account its browser build everywhere (its Node build pulls in the CDP

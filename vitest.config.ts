@@ -7,11 +7,23 @@ const alias = {
   "server-only": path.join(root, "tests/support/empty.ts"),
 };
 
-// Two projects: `unit` runs modules in-process against real PGlite, files and the local chain;
-// `api` drives the built app over real HTTP (its global setup starts chain, database and `next start`).
+// Three projects. `pure` needs no database (it runs once); `unit` runs modules in-process against a
+// real database (PGlite, or PostgreSQL with TEST_DATABASE_URL), files and the local chain; `api`
+// drives the built app over real HTTP (its global setup starts chain, database and `next start`).
+// `npm test` (scripts/test.ts) runs `unit` and `api` once per database.
 export default defineConfig({
   test: {
     projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "pure",
+          include: ["tests/pure/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+        },
+      },
       {
         resolve: { alias },
         test: {

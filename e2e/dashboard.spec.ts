@@ -250,11 +250,15 @@ test("creator journey: upload, link, QR, sale, CSV, revoke, API key, defaults, d
     const challenge = JSON.parse((await page.getByTestId("x402-json").textContent()) ?? "{}");
     expect(challenge.x402Version).toBe(2);
     expect(challenge.accepts[0]).toMatchObject({ amount: "250000", network: env.network, payTo: getAddress(creator.address) });
-    // Byte for byte what the gate sends in PAYMENT-REQUIRED.
+    // What the gate sends in PAYMENT-REQUIRED, but for the Sign-In-With-X challenge's fresh nonce and times.
     const gate = await fetch(linkUrl);
     expect(gate.status).toBe(402);
     const header = JSON.parse(Buffer.from(gate.headers.get("payment-required")!, "base64").toString("utf8"));
-    expect(challenge).toEqual(header);
+    const settled = (c: { extensions: Record<string, { info: Record<string, unknown> }> }) => {
+      const { nonce: _n, issuedAt: _i, expirationTime: _e, ...info } = c.extensions["sign-in-with-x"]!.info;
+      return { ...c, extensions: { ...c.extensions, "sign-in-with-x": { ...c.extensions["sign-in-with-x"], info } } };
+    };
+    expect(settled(challenge)).toEqual(settled(header));
     await page.getByRole("tab", { name: /v1/ }).click();
     expect(JSON.parse((await page.getByTestId("x402-json").textContent()) ?? "{}").x402Version).toBe(1);
     await shots(page, "link-detail", () => page.getByTestId("x402-json").waitFor());

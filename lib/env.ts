@@ -26,6 +26,8 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.bigint().positive().default(2n * 1024n ** 3n),
   /** ANS-104 signer: an Ethereum private key (0x…64 hex) or an Arweave JWK (JSON). */
   ANS104_SIGNER: z.string().optional(),
+  /** x402 offer-receipt signing key: an Ed25519 private JWK (JSON); unset = generated into VEND_DATA_DIR. */
+  OFFER_RECEIPT_KEY: z.string().optional(),
   STORAGE_DRIVER: z.enum(["fs", "s3"]).default("fs"),
   S3_ENDPOINT: z.string().optional(),
   S3_REGION: z.string().default("us-east-1"),
@@ -72,6 +74,8 @@ const schema = z.object({
   RATE_LIMIT_PURCHASES_PER_IP: z.coerce.number().int().min(0).default(600),
   /** Purchases per payer address per minute, across instances; 0 = off. */
   RATE_LIMIT_PURCHASES_PER_PAYER: z.coerce.number().int().min(0).default(120),
+  /** Sign-In-With-X proofs verified on chain (smart accounts) per client IP per minute, across instances; 0 = off. */
+  RATE_LIMIT_SIWX_PER_IP: z.coerce.number().int().min(0).default(120),
   /** SIWE nonces (`GET /api/auth/nonce`) per client IP per minute, across instances; 0 = off. */
   RATE_LIMIT_NONCES_PER_IP: z.coerce.number().int().min(0).default(60),
 });

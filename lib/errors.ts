@@ -17,10 +17,14 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   /** The SIWE message or signature was rejected (domain, nonce, expiry, signature). */
   siwe_invalid: 401,
+  /** A Sign-In-With-X proof was rejected (malformed, wrong domain or link, too old, bad signature, nonce spent). */
+  siwx_invalid: 401,
   /** Payment is required, or the presented payment was invalid or failed to settle (x402). */
   payment_required: 402,
   /** The caller is authenticated but may not do this. */
   forbidden: 403,
+  /** A wallet proved itself (Sign-In-With-X) but has no purchase of this link that opens it. */
+  no_purchase: 403,
   /** A buyer came back after the link's access window closed: a new purchase is needed. */
   access_expired: 403,
   /** The resource does not exist or is not the caller's (never reveals which). */

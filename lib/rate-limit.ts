@@ -68,3 +68,11 @@ export function purchaseLimits(ip: string, payer: string): Limit[] {
 export function nonceLimits(ip: string): Limit[] {
   return [{ key: `siwe-nonce:ip:${ip}`, limit: env().RATE_LIMIT_NONCES_PER_IP, windowSeconds: 60 }];
 }
+
+/**
+ * The limit on Sign-In-With-X proofs checked on chain (ERC-1271/ERC-6492 smart accounts: one RPC
+ * call each), per client IP, per minute. Account (EIP-191) proofs are checked offline and not counted.
+ */
+export function siwxLimits(ip: string): Limit[] {
+  return [{ key: `siwx:ip:${ip}`, limit: env().RATE_LIMIT_SIWX_PER_IP, windowSeconds: 60 }];
+}

@@ -3,10 +3,12 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Address } from "viem";
 import { useConfig, useConnection, useDisconnect, useReadContract, useReconnect, useSignTypedData, useSwitchChain } from "wagmi";
+import { AlreadyPaidSignIn } from "@/components/pay/already-paid-sign-in";
 import { ConnectOptions } from "@/components/pay/connect-options";
 import { CopyButton } from "@/components/pay/copy-button";
 import { startDownload } from "@/components/pay/download";
 import { AlertIcon, CheckIcon, DownloadIcon, ExternalIcon, LockIcon, Spinner } from "@/components/pay/icons";
+import { KeepReceipt } from "@/components/pay/keep-receipt";
 import { usePayShell } from "@/components/pay/pay-shell";
 import { rememberedPayment, submitPurchase, type Failure, type PurchaseResult } from "@/components/pay/purchase-client";
 import { isChainMismatch, isUserRejection, walletMessage } from "@/components/pay/wallet-errors";
@@ -298,6 +300,7 @@ export function Checkout(p: CheckoutProps) {
           transfer is submitted for you and goes straight to the seller.
         </span>
       </p>
+      <AlreadyPaidSignIn slug={p.slug} address={address} />
     </div>
   );
 }
@@ -498,6 +501,7 @@ function Success({ p, result }: { p: CheckoutProps; result: PurchaseResult }) {
           )}
         </div>
       ) : null}
+      {result.offerReceipt ? <KeepReceipt receipt={result.offerReceipt} fileName={p.file.name} /> : null}
       <p className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
         Your download of <span className="font-medium text-zinc-900 dark:text-zinc-100">{p.file.name}</span> ({p.file.sizeLabel}) has
         started.

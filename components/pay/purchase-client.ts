@@ -1,3 +1,5 @@
+import type { OfferReceipt } from "@/components/pay/keep-receipt";
+
 /**
  * The browser side of `POST /api/purchases` and the words for every way a payment can fail.
  * No React here: the checkout component turns these outcomes into screens.
@@ -16,6 +18,8 @@ export type PurchaseResult = {
   };
   replay: boolean;
   receipt: string;
+  /** The deployment's signed x402 offer-receipt receipt (components/pay/keep-receipt.tsx). */
+  offerReceipt?: OfferReceipt;
   receiptExpiresAt: string;
   downloadUrl: string;
 };

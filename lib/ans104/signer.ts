@@ -1,11 +1,10 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ArweaveSigner, EthereumSigner, type JWKInterface, type Signer } from "arbundles";
 import { generatePrivateKey } from "viem/accounts";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { readOrCreateKeyFile } from "@/lib/key-file";
 
 const ETH_KEY = /^0x[0-9a-fA-F]{64}$/;
 /** Arweave keys are 4096-bit RSA: the modulus is 512 bytes (683 base64url characters). */
@@ -73,34 +72,13 @@ export function signerFromKey(key: string): Signer {
 async function loadSigner(): Promise<Signer> {
   const config = env();
   if (config.ANS104_SIGNER) return signerFromKey(config.ANS104_SIGNER);
-  return new EthereumSigner(await generatedKey(path.join(config.dataDir, SIGNER_KEY_FILE)));
-}
-
-/**
- * Reads the generated key, or creates it: the key is written in full to a private temp file that is
- * then hard-linked to its final name, which fails if another process got there first (then its key
- * is used). Readers therefore never see a half-written file, and two processes never end up with
- * two keys.
- */
-async function generatedKey(file: string): Promise<string> {
-  try {
-    return parseKeyFile(await readFile(file, "utf8"), file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  await mkdir(path.dirname(file), { recursive: true });
-  const privateKey = generatePrivateKey();
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify({ type: "ethereum", privateKey }, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-    await link(tmp, file);
-    return privateKey;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return parseKeyFile(await readFile(file, "utf8"), file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  const file = path.join(config.dataDir, SIGNER_KEY_FILE);
+  const privateKey = await readOrCreateKeyFile(
+    file,
+    () => `${JSON.stringify({ type: "ethereum", privateKey: generatePrivateKey() }, null, 2)}\n`,
+    (text) => parseKeyFile(text, file),
+  );
+  return new EthereumSigner(privateKey);
 }
 
 function parseKeyFile(text: string, file: string): string {

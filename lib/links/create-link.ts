@@ -40,6 +40,8 @@ export const createLinkInput = z
     accessSeconds: z.number().int().min(60, "At least 60 seconds.").max(MAX_EXPIRY_SECONDS).default(DAY),
     title: z.string().trim().max(200, "At most 200 characters.").nullish(),
     description: z.string().trim().max(2000, "At most 2000 characters.").nullish(),
+    /** Listed in the catalog and declared to x402 discovery (`bazaar`); default unlisted. */
+    listed: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {
     const price = parsePrice(v.price);
@@ -91,6 +93,7 @@ export async function createLink(input: CreateLinkInput) {
       expiresAt,
       maxPurchases: v.maxPurchases ?? null,
       accessSeconds: v.accessSeconds,
+      listed: v.listed,
     },
     include: { object: true },
   });

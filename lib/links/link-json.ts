@@ -38,6 +38,7 @@ export function linkJson(
     maxPurchases: link.maxPurchases,
     purchaseCount: link.purchaseCount,
     accessSeconds: link.accessSeconds,
+    listed: link.listed,
     status: linkState(link),
     revokedAt: link.revokedAt?.toISOString() ?? null,
     createdAt: link.createdAt.toISOString(),

@@ -16,7 +16,7 @@ export const listLinksInput = z.object({
 export type ListLinksInput = z.input<typeof listLinksInput>;
 
 /** SQL conditions matching {@link linkState} for one status. */
-function statusWhere(status: (typeof LINK_STATUSES)[number], now: Date, fields: { maxPurchases: Prisma.FieldRef<"PaymentLink", "Int"> }): Prisma.PaymentLinkWhereInput {
+export function statusWhere(status: (typeof LINK_STATUSES)[number], now: Date, fields: { maxPurchases: Prisma.FieldRef<"PaymentLink", "Int"> }): Prisma.PaymentLinkWhereInput {
   const live: Prisma.PaymentLinkWhereInput = { object: { deletedAt: null } };
   const notSoldOut: Prisma.PaymentLinkWhereInput = {
     OR: [{ maxPurchases: null }, { purchaseCount: { lt: fields.maxPurchases } }],

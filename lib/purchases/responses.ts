@@ -6,7 +6,10 @@ import { AppError } from "@/lib/errors";
 import type { PaymentFailure, PendingDetails, PurchaseOutcome } from "@/lib/purchases/purchase";
 import { RECEIPT_HEADER, receiptCookie, receiptCookieName } from "@/lib/purchases/receipts";
 import { saleTerms, type LinkForSale } from "@/lib/purchases/sale";
-import { paymentRequired } from "@/lib/x402/requirements";
+import { getNetwork } from "@/lib/networks";
+import { challengeExtensions } from "@/lib/x402/challenge-extensions";
+import { receiptExtensions, receiptFacts, signedReceipt } from "@/lib/x402/offer-receipt";
+import { paymentRequired, requirementsV2 } from "@/lib/x402/requirements";
 
 /** Headers a browser script may read on our responses (x402 + receipts + timings). */
 export const EXPOSED_HEADERS =
@@ -61,15 +64,22 @@ export function presentedReceipt(req: NextRequest, slug: string): string | null 
 
 /**
  * The x402 402 answer (spec v1 §5.1 body + v2 `PAYMENT-REQUIRED` header), built from the link row
- * so it is byte-identical on every request. With a failure, `error` carries the reason and, when
- * settlement failed, the `PAYMENT-RESPONSE` header carries `success: false`.
- * The body also carries Vend's `code` and a human `message`.
+ * on every request: the v2 header carries the link's extensions (lib/x402/challenge-extensions.ts),
+ * among them a fresh Sign-In-With-X challenge. With a failure, v2 `error` carries the reason (v1
+ * `error` its v1 name) and, when settlement failed, the `PAYMENT-RESPONSE` header carries
+ * `success: false`. The body also carries Vend's `code` and a human `message`.
  */
-export function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFailure & { message?: string }): Response {
-  const { body, headerV2 } = failure ? encodeChallenge(link, failure) : plainChallenge(link);
+export async function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFailure & { message?: string }): Promise<Response> {
+  const terms = saleTerms(link);
+  const challenge = paymentRequired(terms, failure?.reason, await challengeExtensions(link, [requirementsV2(terms)]));
+  const body = JSON.stringify({
+    ...challenge.bodyV1,
+    code: "payment_required",
+    message: failure?.message ?? "Payment required: pay with x402 (PAYMENT-SIGNATURE or X-PAYMENT header).",
+  });
   const headers = new Headers({
     "Content-Type": "application/json; charset=utf-8",
-    "PAYMENT-REQUIRED": headerV2,
+    "PAYMENT-REQUIRED": challenge.headerV2,
     "Cache-Control": "no-store",
     "Access-Control-Expose-Headers": EXPOSED_HEADERS,
   });
@@ -80,35 +90,13 @@ export function paymentRequiredResponse(link: LinkForSale, failure?: PaymentFail
   return new Response(body, { status: 402, headers });
 }
 
-/** The encoded 402 body and `PAYMENT-REQUIRED` header of a link, with a failure reason or not. */
-function encodeChallenge(link: LinkForSale, failure?: PaymentFailure & { message?: string }) {
-  const challenge = paymentRequired(saleTerms(link), failure?.reason ?? "Payment required");
-  const body = JSON.stringify({
-    ...challenge.bodyV1,
-    code: "payment_required",
-    message: failure?.message ?? "Payment required: pay with x402 (PAYMENT-SIGNATURE or X-PAYMENT header).",
-  });
-  return { body, headerV2: challenge.headerV2 };
-}
-
-/**
- * The plain challenge, encoded once per loaded link (the gate reuses a loaded link for a moment,
- * see `loadLinkForSale`): the same bytes on every request, without rebuilding them.
- */
-const plainChallenges = new WeakMap<LinkForSale, { body: string; headerV2: string }>();
-function plainChallenge(link: LinkForSale) {
-  let encoded = plainChallenges.get(link);
-  if (!encoded) plainChallenges.set(link, (encoded = encodeChallenge(link)));
-  return encoded;
-}
-
 /**
  * The purchase-specific answers to an error, or null for the generic JSON error: a
  * `payment_required` AppError becomes the x402 402; a `settlement_pending` that carries the
  * holder's receipt becomes a 409 that hands the receipt over (header and cookie), so the request
  * that reserved the payment, and only it, collects the file once the chain settles it.
  */
-export function purchaseErrorResponse(link: LinkForSale, error: unknown): Response | null {
+export async function purchaseErrorResponse(link: LinkForSale, error: unknown): Promise<Response | null> {
   if (!(error instanceof AppError)) return null;
   if (error.code === "payment_required") {
     const failure = error.details as PaymentFailure;
@@ -125,21 +113,29 @@ export function purchaseErrorResponse(link: LinkForSale, error: unknown): Respon
 
 /**
  * Headers that go with a delivery after a purchase or replay: the settlement in both
- * `PAYMENT-RESPONSE` (v2) and `X-PAYMENT-RESPONSE` (v1) — the same base64 JSON SettleResponse, so
- * either kind of client finds it — and the receipt as a header and an HTTP-only cookie.
+ * `PAYMENT-RESPONSE` (v2) and `X-PAYMENT-RESPONSE` (v1) — base64 JSON SettleResponses carrying the
+ * deployment's signed receipt (x402 `offer-receipt`, `extensions["offer-receipt"].info.receipt`),
+ * identical on every retry — and the receipt token as a header and an HTTP-only cookie. For a v1
+ * payment `X-PAYMENT-RESPONSE` names the network in v1 form (`base-sepolia`), as the v1
+ * facilitator does; `PAYMENT-RESPONSE` always uses CAIP-2.
  */
-export function purchaseHeaders(link: LinkForSale, outcome: PurchaseOutcome): Headers {
+export async function purchaseHeaders(link: LinkForSale, outcome: PurchaseOutcome): Promise<Headers> {
   const headers = new Headers({ "Access-Control-Expose-Headers": EXPOSED_HEADERS });
-  const encoded = encodePaymentResponseHeader(outcome.settlement satisfies SettleResponse);
+  const settlement: SettleResponse = { ...outcome.settlement, extensions: await receiptExtensions(receiptFacts(link.slug, outcome.payment)) };
+  const encoded = encodePaymentResponseHeader(settlement);
+  const v1Name = outcome.payment.x402Version === 1 ? getNetwork(outcome.payment.network)?.v1Name : undefined;
   headers.set("PAYMENT-RESPONSE", encoded);
-  headers.set("X-PAYMENT-RESPONSE", encoded);
+  headers.set("X-PAYMENT-RESPONSE", v1Name ? encodePaymentResponseHeader({ ...settlement, network: v1Name as SettleResponse["network"] }) : encoded);
   headers.set("X-Vend-Receipt", outcome.receipt);
   headers.append("Set-Cookie", receiptCookie(link.slug, outcome.receipt, outcome.receiptExpiresAt));
   return headers;
 }
 
-/** The JSON shape of a purchase for `POST /api/purchases` (amounts in atomic units as strings). */
-export function purchaseJson(link: LinkForSale, outcome: PurchaseOutcome) {
+/**
+ * The JSON shape of a purchase for `POST /api/purchases` (amounts in atomic units as strings), with
+ * the signed offer-receipt receipt for the buyer to keep (`offerReceipt`).
+ */
+export async function purchaseJson(link: LinkForSale, outcome: PurchaseOutcome) {
   const p = outcome.payment;
   const network = saleTerms(link).network;
   return {
@@ -155,6 +151,7 @@ export function purchaseJson(link: LinkForSale, outcome: PurchaseOutcome) {
     },
     replay: outcome.replay,
     receipt: outcome.receipt,
+    offerReceipt: await signedReceipt(receiptFacts(link.slug, outcome.payment)),
     receiptExpiresAt: new Date(outcome.receiptExpiresAt * 1000).toISOString(),
     // The receipt rides in the HTTP-only cookie set with this response, not in the URL (which would
     // put it in browser history and access logs); non-browser clients send `receipt` as

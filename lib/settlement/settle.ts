@@ -1,9 +1,11 @@
 import "server-only";
 import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
+import { publicClient } from "@/lib/chain";
 import type { Payment } from "@/lib/generated/prisma/client";
 import { authorizationContextKey, contextFor, newContext, withContext, type SettlementContext } from "@/lib/settlement/context";
 import { postgresLedger } from "@/lib/settlement/ledger";
+import { getNetwork } from "@/lib/networks";
 import type { Eip3009Payment } from "@/lib/x402/evm-signer";
 import { facilitator, isLocalFacilitator, settlementSigner } from "@/lib/x402/facilitator";
 
@@ -124,7 +126,36 @@ export async function settleAuthorization(input: {
     console.error("[vend] settle threw; deciding from what was broadcast", input.payment.id, error);
   }
   if (response?.success && response.transaction) return { kind: "settled", transaction: response.transaction as Hex };
+  if (!thrown && response?.errorReason === DEPLOYMENT_FAILED && (await deployedBySomeoneElse(input))) {
+    // Another authorization of the same counterfactual account deployed it first, so our own
+    // deployment reverted and no transfer was sent: settle again, as the deployed account it now is.
+    const again: SettlementContext = { ...newContext(), paymentId: input.payment.id };
+    thrown = undefined;
+    try {
+      response = await withContext(again, () => facilitator().settle(input.payload, input.requirements));
+    } catch (error) {
+      thrown = error;
+      console.error("[vend] settle threw; deciding from what was broadcast", input.payment.id, error);
+    }
+    if (response?.success && response.transaction) return { kind: "settled", transaction: response.transaction as Hex };
+    return outcomeOfAttempt(input.payment, again, response?.errorReason, thrown !== undefined);
+  }
   return outcomeOfAttempt(input.payment, ctx, response?.errorReason, thrown !== undefined);
+}
+
+/** `@x402/evm`'s reason when the ERC-6492 factory call it sent before the transfer reverted. */
+const DEPLOYMENT_FAILED = "smart_wallet_deployment_failed";
+
+/** True when the payer's account has code now (deployed after our verify read it as empty). */
+async function deployedBySomeoneElse(input: { payment: Payment; requirements: PaymentRequirements }): Promise<boolean> {
+  const network = getNetwork(input.requirements.network);
+  if (!network?.rpcUrl) return false;
+  try {
+    const code = await publicClient(network).getCode({ address: input.payment.payer as Address });
+    return !!code && code !== "0x";
+  } catch {
+    return false;
+  }
 }
 
 /** Decides a settle that did not succeed from what this attempt (and any earlier one) broadcast. */

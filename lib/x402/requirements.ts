@@ -60,23 +60,97 @@ export function requirementsV1(t: SaleTerms): PaymentRequirementsV1 {
 }
 
 /**
- * The 402 challenge: the v1 JSON body `{x402Version: 1, error, accepts}` for v1 clients, and the
+ * x402 v1 error reasons this server sends in a v1 body's `error` — the ones the `x402` v1 package's
+ * schema (`x402ResponseSchema`, `ErrorReasons`) accepts. A v1 body may only carry one of these.
+ */
+export const V1_ERROR_REASONS = [
+  "insufficient_funds",
+  "invalid_exact_evm_payload_authorization_valid_after",
+  "invalid_exact_evm_payload_authorization_valid_before",
+  "invalid_exact_evm_payload_authorization_value",
+  "invalid_exact_evm_payload_signature",
+  "invalid_exact_evm_payload_undeployed_smart_wallet",
+  "invalid_exact_evm_payload_recipient_mismatch",
+  "invalid_network",
+  "invalid_payload",
+  "invalid_payment_requirements",
+  "invalid_scheme",
+  "invalid_payment",
+  "payment_expired",
+  "unsupported_scheme",
+  "invalid_x402_version",
+  "invalid_transaction_state",
+  "unexpected_settle_error",
+  "unexpected_verify_error",
+  "duplicate_settlement",
+] as const;
+export type V1ErrorReason = (typeof V1_ERROR_REASONS)[number];
+
+/** Our and x402 v2 reasons that have a v1 name other than themselves. */
+const V1_EQUIVALENT: Record<string, V1ErrorReason> = {
+  "No matching payment requirements": "invalid_payment_requirements",
+  invalid_exact_evm_signature: "invalid_exact_evm_payload_signature",
+  invalid_exact_evm_failed_to_parse_signature: "invalid_exact_evm_payload_signature",
+  invalid_exact_evm_insufficient_balance: "insufficient_funds",
+  invalid_exact_evm_recipient_mismatch: "invalid_exact_evm_payload_recipient_mismatch",
+  invalid_exact_evm_authorization_value: "invalid_exact_evm_payload_authorization_value",
+  invalid_exact_evm_payload_authorization_value_mismatch: "invalid_exact_evm_payload_authorization_value",
+  invalid_exact_evm_network_mismatch: "invalid_network",
+  invalid_exact_evm_scheme: "invalid_scheme",
+  invalid_exact_evm_token_name_mismatch: "invalid_payment_requirements",
+  invalid_exact_evm_token_version_mismatch: "invalid_payment_requirements",
+  invalid_exact_evm_nonce_already_used: "invalid_transaction_state",
+  invalid_exact_evm_transaction_simulation_failed: "invalid_transaction_state",
+  invalid_exact_evm_transaction_failed: "invalid_transaction_state",
+  invalid_exact_evm_transfer_event_mismatch: "invalid_transaction_state",
+  invalid_exact_evm_missing_eip712_domain: "invalid_payment_requirements",
+  eip6492_factory_not_allowed: "invalid_exact_evm_payload_undeployed_smart_wallet",
+  asset_not_deployed_contract: "invalid_payment_requirements",
+  unsupported_payload_type: "invalid_payload",
+  authorization_already_used: "duplicate_settlement",
+  authorization_cancelled: "invalid_transaction_state",
+  authorization_not_settled: "invalid_transaction_state",
+  payment_refunded: "invalid_transaction_state",
+  settlement_unavailable: "unexpected_settle_error",
+};
+
+/**
+ * The v1 body's `error` for a payment failure `reason` (facilitator reason, ours, or v2): itself
+ * when v1 knows it, its v1 equivalent, else `invalid_payment`. A plain challenge (no `reason`) and
+ * a refused Sign-In-With-X proof (not a payment failure) carry no v1 `error` (it is optional).
+ */
+export function v1ErrorReason(reason: string | undefined): V1ErrorReason | undefined {
+  if (!reason || reason.startsWith("invalid_siwx") || reason.startsWith("siwx_")) return undefined;
+  if ((V1_ERROR_REASONS as readonly string[]).includes(reason)) return reason as V1ErrorReason;
+  return V1_EQUIVALENT[reason] ?? "invalid_payment";
+}
+
+/**
+ * The 402 challenge: the v1 JSON body `{x402Version: 1, error?, accepts}` for v1 clients, and the
  * v2 PaymentRequired for the `PAYMENT-REQUIRED` header (base64 JSON via `@x402/core`'s codec).
  * v2 declares the `payment-identifier` extension (optional): a client that sends an id gets the
  * same answer for the same id and payload, which is how it collects a file after a lost response.
+ * `extensions` adds the link's other declarations (lib/x402/challenge-extensions.ts:
+ * `sign-in-with-x`, `offer-receipt`, `bazaar`). With `reason`, v2 `error` is that reason and v1
+ * `error` its v1 name ({@link v1ErrorReason}).
  */
-export function paymentRequired(t: SaleTerms, error = "Payment required"): {
+export function paymentRequired(
+  t: SaleTerms,
+  reason?: string,
+  extensions: Record<string, unknown> = {},
+): {
   bodyV1: PaymentRequiredV1;
   v2: PaymentRequired;
   headerV2: string;
 } {
   const v2: PaymentRequired = {
     x402Version: 2,
-    error,
+    error: reason ?? "Payment required",
     resource: { url: t.url, description: t.description, mimeType: t.mimeType },
     accepts: [requirementsV2(t)],
-    extensions: { [PAYMENT_IDENTIFIER]: declarePaymentIdentifierExtension(false) },
+    extensions: { [PAYMENT_IDENTIFIER]: declarePaymentIdentifierExtension(false), ...extensions },
   };
-  const bodyV1: PaymentRequiredV1 = { x402Version: 1, error, accepts: [requirementsV1(t)] };
+  const v1Error = v1ErrorReason(reason);
+  const bodyV1: PaymentRequiredV1 = { x402Version: 1, ...(v1Error ? { error: v1Error } : {}), accepts: [requirementsV1(t)] };
   return { bodyV1, v2, headerV2: encodePaymentRequiredHeader(v2) };
 }

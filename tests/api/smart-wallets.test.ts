@@ -150,7 +150,8 @@ describe("a counterfactual smart wallet (ERC-6492) at the gate", () => {
 
     const res = await fetch(link.url, { headers: { "PAYMENT-SIGNATURE": header } });
     expect(res.status).toBe(402);
-    expect((await res.json()).error).toBe("eip6492_factory_not_allowed");
+    expect(paymentRequiredOf(res).error).toBe("eip6492_factory_not_allowed");
+    expect((await res.json()).error).toBe("invalid_exact_evm_payload_undeployed_smart_wallet"); // its v1 name
     expect(await chainClient.getTransactionCount({ address: settlementAccount })).toBe(sent);
     expect(await safe.isDeployed()).toBe(false);
     expect(await transfersFor(rpcUrl, asset, safe.address, nonceOf(payload))).toBe(0);

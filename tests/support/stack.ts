@@ -16,14 +16,15 @@ export type Stack = { app: AppServer; chain: Devnet; database: FreshDatabase; da
  * on a free port, a fresh database (PGlite, or PostgreSQL when TEST_DATABASE_URL is set) migrated
  * with the project's migrations, and the production build under `next start` on a free port (ports
  * can be pinned with `<envPrefix>_CHAIN_PORT` / `<envPrefix>_APP_PORT`). Builds first unless
- * VEND_SKIP_BUILD=1. On a failure while starting, what was started is stopped.
+ * VEND_SKIP_BUILD=1. `chainId` starts the chain with another id (84532: x402 v1 clients pay it as
+ * `base-sepolia`). On a failure while starting, what was started is stopped.
  */
-export async function startStack(opts: { name: string; envPrefix: string; maxUploadBytes: number }): Promise<Stack> {
+export async function startStack(opts: { name: string; envPrefix: string; maxUploadBytes: number; chainId?: number }): Promise<Stack> {
   ensureBuild();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `vend-${opts.name}-`));
   const chainPort = Number(process.env[`${opts.envPrefix}_CHAIN_PORT`] ?? (await freePort()));
   const appPort = Number(process.env[`${opts.envPrefix}_APP_PORT`] ?? (await freePort()));
-  const chain = await startDevnet({ dataDir, port: chainPort, quiet: true });
+  const chain = await startDevnet({ dataDir, port: chainPort, quiet: true, chainId: opts.chainId });
   const database = await freshDatabase(dataDir, process.env.TEST_DATABASE_URL);
   try {
     await applyMigrations(database.url);

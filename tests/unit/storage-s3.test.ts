@@ -15,7 +15,7 @@ import { createStore, s3Settings, type StorageEnv } from "@/lib/storage";
 import { createS3Client, normalizePrefix, S3ObjectStore } from "@/lib/storage/s3";
 import { StorageNotFoundError, StorageUnavailableError } from "@/lib/storage/types";
 import { startS3rver, type LocalS3 } from "../support/s3rver";
-import { describeObjectStoreContract, patternBytes, patternChunks, readAll } from "./storage-contract";
+import { describeObjectStoreContract, patternBytes, patternChunks, readAll } from "../support/storage-contract";
 
 const MiB = 1024 * 1024;
 /** The smallest part S3 allows, so that modest test objects already span several parts. */

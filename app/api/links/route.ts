@@ -5,7 +5,7 @@ import { listLinks, listLinksInput } from "@/lib/links/list-links";
 
 /**
  * `POST /api/links` `{objectId, payTo, price: "0.01", network: "eip155:…", expiresAt | expiresIn,
- * maxPurchases?, accessSeconds? (default 86400), title?, description?}` → 201 the link with its
+ * maxPurchases?, accessSeconds? (default 86400), title?, description?, listed? (default false)}` → 201 the link with its
  * shareable `url`. Errors: 400 `invalid_request` with `details.fields` (per-field messages), 404
  * when the object is not the caller's.
  */

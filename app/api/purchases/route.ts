@@ -21,7 +21,8 @@ const body = z.object({
  * and keeps it with the payload across reloads, so posting the same body again is idempotent: it
  * gets the same answer (and the file) back, and a lost response loses nothing.
  * 200 → `{payment: {id, status, transaction, transactionUrl, network, payer, amount (atomic)},
- * replay, receipt, receiptExpiresAt, downloadUrl}` + the receipt cookie and `PAYMENT-RESPONSE`.
+ * replay, receipt, offerReceipt (x402 offer-receipt, JWS), receiptExpiresAt, downloadUrl}` + the
+ * receipt cookie and `PAYMENT-RESPONSE`.
  * Errors: 400 `invalid_request` / `invalid_payment_header`; 402 x402 body with `error` = reason;
  * 404; 409 `settlement_pending` (with the receipt cookie for the request that reserved the
  * payment: post again or download later), `authorization_used`, `payment_identifier_conflict`;
@@ -33,9 +34,9 @@ export const POST = withPublic(async ({ req }) => {
   if (!bytesKept(link.object)) throw goneError("object_gone");
   try {
     const outcome = await purchase(link, decodePayment(input.payment), { clientIp: clientIp(req.headers) });
-    return json(purchaseJson(link, outcome), { headers: purchaseHeaders(link, outcome) });
+    return json(await purchaseJson(link, outcome), { headers: await purchaseHeaders(link, outcome) });
   } catch (error) {
-    const failure = purchaseErrorResponse(link, error);
+    const failure = await purchaseErrorResponse(link, error);
     if (failure) return failure;
     throw error;
   }

@@ -14,6 +14,7 @@ import { ApiError, errorMessage } from "@/components/dashboard/api";
 import { useNetworkName } from "@/components/dashboard/context";
 import { formatBytes, formatDateTime, formatDuration, formatMoney, formatTimeAgo, formatTimeLeft, shortAddress, shortId } from "@/lib/format";
 import { LinkUrlField, RevokeDialog, ShareDialog } from "@/components/dashboard/links/share";
+import { SaleReceipt } from "@/components/dashboard/links/sale-receipt";
 import { canRevoke, LinkStatusBadge } from "@/components/dashboard/links/status";
 import { useLink } from "@/components/dashboard/queries";
 import { PageHeader } from "@/components/dashboard/shell";
@@ -206,6 +207,7 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
               <TH>Payer</TH>
               <TH className="text-right">Amount</TH>
               <TH className="hidden sm:table-cell">Transaction</TH>
+              <TH className="hidden md:table-cell">Receipt</TH>
             </tr>
           </THead>
           <TBody>
@@ -228,6 +230,9 @@ function SalesCard({ link: l }: { link: LinkDetail }) {
                 <TD className="whitespace-nowrap text-right tabular-nums">{formatMoney(s.amount)} USDC</TD>
                 <TD className="hidden sm:table-cell">
                   <TxLink hash={s.transaction} url={s.transactionUrl} />
+                </TD>
+                <TD className="hidden md:table-cell">
+                  <SaleReceipt receipt={s.offerReceipt} />
                 </TD>
               </TR>
             ))}
@@ -265,7 +270,7 @@ function X402Card({ link: l }: { link: LinkDetail }) {
     <Card>
       <CardHeader
         title="What agents see"
-        description="The exact x402 challenge of this link, byte for byte what the gate answers with 402."
+        description="The exact x402 challenge of this link, as the gate answers with 402 (its Sign-In-With-X nonce is new each time)."
         actions={
           <div role="tablist" aria-label="x402 version" className="inline-flex rounded-lg border border-zinc-200 p-0.5 dark:border-zinc-700">
             {(["v2", "v1"] as const).map((v) => (

@@ -95,6 +95,7 @@ export function NewLinkForm() {
   const [customExpiry, setCustomExpiry] = useState(() => toLocalInput(new Date(Date.now() + 7 * 86400 * 1000)));
   const [maxPurchases, setMaxPurchases] = useState("");
   const [accessSeconds, setAccessSeconds] = useState(86400);
+  const [listed, setListed] = useState(false);
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
   const [errors, setErrors] = useState<Errors>({});
@@ -165,6 +166,7 @@ export function NewLinkForm() {
           ...(expiry === "custom" ? { expiresAt: expiresAt!.toISOString() } : { expiresIn: expiry }),
           ...(maxPurchases.trim() ? { maxPurchases: Number(maxPurchases.trim()) } : {}),
           accessSeconds,
+          listed,
           ...(title.trim() ? { title: title.trim() } : {}),
           ...(description.trim() ? { description: description.trim() } : {}),
         },
@@ -426,6 +428,15 @@ export function NewLinkForm() {
                   )}
                 </Field>
               </div>
+              <label className="flex items-start gap-2.5 text-sm" data-testid="listed">
+                <input type="checkbox" className="mt-0.5 size-4" checked={listed} onChange={(e) => setListed(e.target.checked)} />
+                <span>
+                  List in the catalog
+                  <span className="block text-xs text-zinc-500">
+                    Agents find listed links in /api/catalog, /llms.txt and x402 discovery. Unlisted links are reachable only by their URL.
+                  </span>
+                </span>
+              </label>
             </div>
           </Card>
         </div>

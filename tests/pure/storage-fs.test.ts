@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FsObjectStore } from "@/lib/storage/fs";
-import { describeObjectStoreContract, patternChunks } from "./storage-contract";
+import { describeObjectStoreContract, patternChunks } from "../support/storage-contract";
 
 describeObjectStoreContract("fs", async () => {
   const dir = await mkdtemp(path.join(tmpdir(), "vend-fs-store-"));

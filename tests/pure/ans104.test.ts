@@ -24,7 +24,7 @@ import { serverSigner, signerFromKey, SIGNER_KEY_FILE } from "@/lib/ans104/signe
 import { PayloadTooLargeError, storeSignedDataItem, type StoredDataItem } from "@/lib/ans104/stream-sign";
 import { FsObjectStore } from "@/lib/storage/fs";
 import { byteChunks, StorageUnavailableError, type ByteSource, type ObjectStore, type PutOptions } from "@/lib/storage/types";
-import { patternBytes, patternChunks, readAll } from "./storage-contract";
+import { patternBytes, patternChunks, readAll } from "../support/storage-contract";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "vend-ans104-"));
 process.env.VEND_DATA_DIR = dataDir;
