@@ -58,7 +58,7 @@ import { median } from "./lib/stats";
 import { ISSUE_SCALE, seededLinkId, seedScale } from "./lib/seed";
 import { measureThroughput } from "./lib/throughput";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
+const root = path.resolve(fileURLToPath(new URL("../", import.meta.url)));
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const config = {
   appPort: num("BENCH_APP_PORT", 0),
