@@ -21,6 +21,14 @@ export type PaidSample = { ms: number; rpc: RpcTally; spans?: Record<string, num
  */
 export type PaidResult = { vend: PaidSample[]; reference: PaidSample[]; floor: PaidSample[]; receipt: string; retry: string };
 
+/**
+ * Pause before each timed purchase, ms: whatever a path does after its answer (Vend records the
+ * receipt and may refresh its fee cache once the buyer has the file) ends before the next path's
+ * clock starts, so no path is timed while another's work is still running on these few cores.
+ */
+const PAUSE_MS = 250;
+const pause = () => new Promise((r) => setTimeout(r, PAUSE_MS));
+
 /** The floor path: prepared for `count` purchases (untimed), then run `i` = 0, 1, … in order. */
 export type FloorPath = (count: number) => Promise<(i: number) => Promise<PaidSample>>;
 
@@ -109,7 +117,8 @@ async function paidGet(url: string, payload: PaymentPayload, proxy: RpcProxy) {
  *   the first (warm-up) payload also carries a `payment-identifier`, for the idempotent-retry figure;
  * - **reference**: the anchor's `GET /resource` (the `@x402/express` anchor, same kind of facilitator) → 200 + 1 KiB;
  * - **floor**: `floor` (see {@link FloorPath}).
- * The three paths are interleaved purchase by purchase, each paid by its own Hardhat account.
+ * The three paths are interleaved purchase by purchase, each paid by its own Hardhat account, and
+ * each purchase starts 250 ms after the previous answer (see {@link PAUSE_MS}).
  * @throws Error on any failed purchase (a benchmark of errors would be meaningless).
  */
 export async function measurePaid(opts: {
@@ -136,13 +145,16 @@ export async function measurePaid(opts: {
   for (let i = 0; i < total; i++) {
     const keep = i >= opts.warmup;
 
+    await pause();
     const vend = await paidGet(opts.linkUrl, vendPayloads[i]!, opts.proxy);
     result.receipt = vend.res.headers.get("x-vend-receipt") ?? result.receipt;
     if (keep) result.vend.push({ ms: vend.ms, rpc: vend.rpc, spans: parseServerTiming(vend.res.headers.get("server-timing")) });
 
+    await pause();
     const reference = await paidGet(opts.referenceUrl, referencePayloads[i]!, opts.proxy);
     if (keep) result.reference.push({ ms: reference.ms, rpc: reference.rpc });
 
+    await pause();
     const sample = await floor(i);
     if (keep) result.floor.push(sample);
   }
