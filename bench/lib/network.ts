@@ -10,7 +10,7 @@ import { startApp, type AppServer } from "../../tests/support/app-server";
 import { createApiKey, creatorApi, hardhat, signIn } from "../../tests/support/client";
 import { measureConcurrency, type ConcurrencyResult } from "./concurrency";
 import { prepareSendFloor } from "./floor";
-import { measurePaid, type PaidResult } from "./paid";
+import { challenge, measurePaid, measureRetry, paidGet, signAhead, type PaidResult, type RetryResult } from "./paid";
 import type { Resources } from "./resources";
 import type { RpcProxy } from "./rpc-proxy";
 
@@ -22,6 +22,8 @@ export type NetworkReport = {
   latencyMs: number;
   database: FreshDatabase["kind"];
   paid: PaidResult;
+  /** The buyer's idempotent retry of a settled Vend purchase on instance 1. */
+  retry: RetryResult;
   concurrency: ConcurrencyResult[];
   /** Why the two-instance figures are missing, when they are. */
   skippedTwo?: string;
@@ -33,6 +35,7 @@ export type NetworkReport = {
  * and one instance only, when there is none or it does not answer) and two `next start` instances of
  * the app in `appDir` sharing it and the app's settlement key, then measures on instance 1 the paid
  * latency of the gate against the anchor and the floor (pre-signed send + receipt, its own key),
+ * the buyer's idempotent retry of a settled purchase (same `PAYMENT-SIGNATURE` + payment-identifier),
  * and concurrent distinct purchases at each of `levels` on one instance, then on two. The instances
  * are stopped at the end.
  */
@@ -128,6 +131,15 @@ export async function measureNetwork(opts: {
     warmup: 3,
   });
 
+  log(`  buyer's idempotent retry: ${opts.purchases} sequential`);
+  const retry = await measureRetry(linkUrls[0]!, paid.retry, proxy, opts.purchases);
+
+  // Instance 1 is warm from the paid requests; every other one buys once, untimed, so that each
+  // instance starts the bursts with what it caches after a first purchase (fees, gas limit, code).
+  for (const url of linkUrls.slice(1)) {
+    const [payload] = await signAhead(hardhat(1), await challenge(url), 1);
+    await paidGet(url, payload!, proxy);
+  }
   const payers = Array.from({ length: 9 }, (_, i) => hardhat(1 + i));
   const concurrency: ConcurrencyResult[] = [];
   for (const n of instances === 2 ? [1, 2] : [1]) {
@@ -136,5 +148,5 @@ export async function measureNetwork(opts: {
   }
   for (let i = 0; i < instances; i++) await opts.resources.stopOne(`network app ${i + 1}`);
   proxy.setLatency(0);
-  return { latencyMs: opts.latencyMs, database: database.kind, paid, concurrency, skippedTwo };
+  return { latencyMs: opts.latencyMs, database: database.kind, paid, retry, concurrency, skippedTwo };
 }

@@ -96,7 +96,12 @@ export async function signAhead(account: Account, required: PaymentRequired, cou
   return out;
 }
 
-async function paidGet(url: string, payload: PaymentPayload, proxy: RpcProxy) {
+/**
+ * One purchase: `GET url` with `payload` as `PAYMENT-SIGNATURE`, timed to the full answer, with the
+ * JSON-RPC traffic during it.
+ * @throws Error unless it is a 200 with a successful `PAYMENT-RESPONSE` and the 1 KiB object.
+ */
+export async function paidGet(url: string, payload: PaymentPayload, proxy: RpcProxy) {
   const before = proxy.snapshot();
   const t0 = performance.now();
   const res = await fetch(url, { headers: { accept: "application/json", "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(payload) } });
@@ -161,3 +166,41 @@ export async function measurePaid(opts: {
   if (!result.receipt) throw new Error("the gate returned no X-Vend-Receipt");
   return result;
 }
+
+/** The buyer's idempotent retry, timed; see {@link measureRetry}. */
+export type RetryResult = { samples: PaidSample[]; failure?: string };
+
+/**
+ * The buyer's idempotent retry over `count` sequential requests: `GET url` with `header`, the
+ * `PAYMENT-SIGNATURE` of a settled purchase that carries its x402 `payment-identifier`, answered
+ * with the 1 KiB object and the same settlement. `ms` is the time to the full answer; `rpc` is the
+ * JSON-RPC traffic it caused, counted after a pause (work the server goes on with after answering
+ * included). A build that answers anything else (one without payment-identifier) is reported as a
+ * `failure` (status and code) after the first such answer, with no samples.
+ */
+export async function measureRetry(url: string, header: string, proxy: RpcProxy, count: number): Promise<RetryResult> {
+  const samples: PaidSample[] = [];
+  for (let i = 0; i < count; i++) {
+    await pause();
+    const before = proxy.snapshot();
+    const t0 = performance.now();
+    const res = await fetch(url, { headers: { accept: "application/json", "PAYMENT-SIGNATURE": header } });
+    const body = new Uint8Array(await res.arrayBuffer());
+    const ms = since(t0);
+    const settlement = res.headers.get("payment-response");
+    if (res.status !== 200 || !settlement || !decodePaymentResponseHeader(settlement).success || body.length !== 1024) {
+      let code = "";
+      try {
+        const parsed = JSON.parse(new TextDecoder().decode(body)) as { error?: string | { code?: string } };
+        code = (typeof parsed.error === "string" ? parsed.error : parsed.error?.code) ?? "";
+      } catch {
+        // Not JSON: the status alone.
+      }
+      return { samples: [], failure: `${res.status}${code ? ` ${code}` : ""}` };
+    }
+    await pause();
+    samples.push({ ms, rpc: diffTally(before, proxy.snapshot()) });
+  }
+  return { samples };
+}
+

@@ -338,6 +338,19 @@ export function printNetworkReport(n: NetworkReport, run: { appDir: string; seco
       yesNo(calls("vend") <= 4),
     ],
   ];
+  const retried = n.retry.samples;
+  rows.push([
+    `Buyer's idempotent retry (same PAYMENT-SIGNATURE + payment-identifier), median of ${retried.length || "—"} sequential: latency, RPC calls (round trips)`,
+    retried.length
+      ? `${ms(median(retried.map((s) => s.ms)))} (p90 ${ms(percentile(retried.map((s) => s.ms), 90))}), ` +
+        `${median(retried.map((s) => tallyTotals(s.rpc).calls))} (${median(retried.map((s) => s.rpc.requests))})`
+      : `not answered with the file: ${n.retry.failure}`,
+    "—",
+    "—",
+    retried.length ? `${x(median(retried.map((s) => s.ms)) / floor)} floor` : "—",
+    "—",
+    "—",
+  ]);
   const failures = (c: ConcurrencyResult) => {
     const total = c.concurrency - c.settled;
     return total === 0 ? "0" : `${total}: ${Object.entries(c.failures).map(([k, v]) => `${v}× ${k}`).join(", ")}`;
