@@ -36,7 +36,9 @@ export type LighthousePage = { name: string; url: string; cookie?: string };
  * header: the dashboard's wallet library writes cookies of its own, and the browser then sends its
  * jar instead of the extra header, so the API calls would be anonymous. Lighthouse's storage reset
  * would drop that cookie, so for such a page it is turned off and the HTTP cache is cleared here
- * instead (every page is measured cold).
+ * instead (every page is measured cold). A run Lighthouse itself fails (`runtimeError`, e.g.
+ * NO_NAVSTART on a loaded machine) is made again, up to 3 times per page.
+ * @throws Error when a page still fails on the third run, or there is no Chromium.
  */
 export async function runLighthouse(
   pages: LighthousePage[],
@@ -57,21 +59,29 @@ export async function runLighthouse(
   try {
     const results: LighthouseResult[] = [];
     for (const page of pages) {
-      if (page.cookie) {
-        const at = page.cookie.indexOf("=");
-        await browser.addCookies([{ name: page.cookie.slice(0, at), value: page.cookie.slice(at + 1), url: page.url }]);
-        const tab = browser.pages()[0] ?? (await browser.newPage());
-        await (await browser.newCDPSession(tab)).send("Network.clearBrowserCache");
+      // Lighthouse fails a run now and then on a loaded machine (e.g. NO_NAVSTART: "Please run
+      // Lighthouse again"): such a page is measured again, up to 3 times in all.
+      let run: Awaited<ReturnType<typeof lighthouse>>;
+      for (let attempt = 1; ; attempt++) {
+        if (page.cookie) {
+          const at = page.cookie.indexOf("=");
+          await browser.addCookies([{ name: page.cookie.slice(0, at), value: page.cookie.slice(at + 1), url: page.url }]);
+          const tab = browser.pages()[0] ?? (await browser.newPage());
+          await (await browser.newCDPSession(tab)).send("Network.clearBrowserCache");
+        }
+        run = await lighthouse(page.url, {
+          port,
+          logLevel: "error",
+          onlyCategories: ["performance", "accessibility", "best-practices"],
+          disableStorageReset: Boolean(page.cookie),
+        });
+        if (!run) throw new Error(`Lighthouse returned nothing for ${page.url}`);
+        const failed = run.lhr.runtimeError;
+        if (!failed) break;
+        if (attempt === 3) throw new Error(`Lighthouse on ${page.url}: ${failed.code} ${failed.message}`);
+        log(`  ${page.name}: Lighthouse failed (${failed.code}), measuring again`);
       }
-      const run = await lighthouse(page.url, {
-        port,
-        logLevel: "error",
-        onlyCategories: ["performance", "accessibility", "best-practices"],
-        disableStorageReset: Boolean(page.cookie),
-      });
-      if (!run) throw new Error(`Lighthouse returned nothing for ${page.url}`);
-      const { categories, audits, runtimeError } = run.lhr;
-      if (runtimeError) throw new Error(`Lighthouse on ${page.url}: ${runtimeError.code} ${runtimeError.message}`);
+      const { categories, audits } = run.lhr;
       const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
       const result: LighthouseResult = {
         name: page.name,

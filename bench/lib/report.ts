@@ -3,6 +3,8 @@ import type { ExplainReport } from "./explain";
 import type { LatencyResult } from "./latency";
 import type { LighthouseResult } from "./lighthouse";
 import type { PageWeight, PaywallReference } from "./page-weight";
+import type { ConcurrencyResult } from "./concurrency";
+import type { NetworkReport } from "./network";
 import type { PaidResult, PaidSample } from "./paid";
 import { diffTally, tallyTotals } from "./rpc-proxy";
 import { median, percentile } from "./stats";
@@ -56,7 +58,7 @@ export function printReport(r: BenchReport): void {
   const reference = r.load.get("reference")!;
   const vend402 = r.load.get("vend402")!;
   const receipt = r.load.get("receipt")!;
-  const replay = r.load.get("replay")!;
+  const retry = r.load.get("retry")!;
   const loadCell = (l: LoadResult) => `${rps(l.rps)} (p50 ${l.p50} / p99 ${l.p99} ms)`;
 
   const paidMs = (k: "vend" | "reference" | "floor") => median(r.paid[k].map((s) => s.ms));
@@ -127,10 +129,10 @@ export function printReport(r: BenchReport): void {
       met: "—",
     },
     {
-      figure: `Replayed payment (settled authorization again), ${r.config.connections} conn. (vs floor)`,
-      vend: loadCell(replay),
+      figure: `Buyer's idempotent retry (same payload + payment-identifier), 1 KiB, ${r.config.connections} conn. (vs floor)`,
+      vend: loadCell(retry),
       baseline: `floor: ${loadCell(floor)}`,
-      ratio: x(replay.rps / floor.rps),
+      ratio: x(retry.rps / floor.rps),
       goal: "—",
       met: "—",
     },
@@ -188,7 +190,7 @@ export function printReport(r: BenchReport): void {
         ["reference: @x402/express, 402", reference],
         ["Vend gate: 402 from the link row", vend402],
         ["Vend gate: receipted 1 KiB download", receipt],
-        ["Vend gate: replayed payment, 1 KiB", replay],
+        ["Vend gate: buyer's idempotent retry, 1 KiB", retry],
       ].map(([name, l]) => {
         const v = l as LoadResult;
         return [name as string, rps(v.rps), `${v.p50} ms`, `${v.p99} ms`, v.rounds.map((n) => Math.round(n)).join(", ")];
@@ -223,8 +225,8 @@ export function printReport(r: BenchReport): void {
       `total ${ms(spans("total"))}; own (total − verify − settle) ${ms(own)}; ` +
       `client-side latency − verify − settle ${ms(median(r.paid.vend.map((s) => s.ms - (s.spans?.verify ?? 0) - (s.spans?.settle ?? 0))))}.`,
   );
-  const floorVerify = r.paid.floor.map((s) => ({ ...s, rpc: s.verifyRpc ?? { calls: {}, ms: {} } }));
-  const floorSettle = r.paid.floor.map((s) => ({ ...s, rpc: diffTally(s.verifyRpc ?? { calls: {}, ms: {} }, s.rpc) }));
+  const floorVerify = r.paid.floor.map((s) => ({ ...s, rpc: s.verifyRpc ?? { calls: {}, ms: {}, requests: 0 } }));
+  const floorSettle = r.paid.floor.map((s) => ({ ...s, rpc: diffTally(s.verifyRpc ?? { calls: {}, ms: {}, requests: 0 }, s.rpc) }));
   const breakdown = [r.paid.vend, r.paid.reference, r.paid.floor, floorVerify, floorSettle].map(rpcBreakdown);
   const methods = [...new Set(breakdown.flatMap((b) => [...b.keys()]))].sort();
   const cell = (b: Map<string, { calls: number; ms: number }>, m: string) => (b.get(m) ? `${b.get(m)!.calls} (${ms(b.get(m)!.ms)})` : "0");
@@ -302,3 +304,92 @@ export function printReport(r: BenchReport): void {
   );
 }
 
+
+/**
+ * Prints the real-network run as one table with its same-run anchors — paid latency (Vend's gate,
+ * the `@x402/express` anchor, the floor: a pre-signed send + receipt), JSON-RPC calls per purchase,
+ * concurrent distinct purchases per level on one and two instances — and the details behind it
+ * (Server-Timing spans, calls per method).
+ */
+export function printNetworkReport(n: NetworkReport, run: { appDir: string; seconds: number }): void {
+  const paidMs = (k: "vend" | "reference" | "floor") => median(n.paid[k].map((s) => s.ms));
+  const p90 = (k: "vend" | "reference" | "floor") => percentile(n.paid[k].map((s) => s.ms), 90);
+  const calls = (k: "vend" | "reference" | "floor") => median(n.paid[k].map((s) => tallyTotals(s.rpc).calls));
+  const trips = (k: "vend" | "reference" | "floor") => median(n.paid[k].map((s) => s.rpc.requests));
+  const [vend, anchor, floor] = [paidMs("vend"), paidMs("reference"), paidMs("floor")];
+  const paidCell = (k: "vend" | "reference" | "floor") => `${ms(paidMs(k))} (p90 ${ms(p90(k))})`;
+  const rows: string[][] = [
+    [
+      `Paid latency, median of ${n.paid.vend.length} sequential`,
+      paidCell("vend"),
+      paidCell("reference"),
+      paidCell("floor"),
+      `${x(vend / anchor)} anchor, ${x(vend / floor)} floor`,
+      "≤ 1.00× anchor, ≤ 2.50× floor",
+      yesNo(vend <= anchor && vend <= 2.5 * floor),
+    ],
+    [
+      "JSON-RPC calls per purchase, median (HTTP round trips)",
+      `${calls("vend")} (${trips("vend")})`,
+      `${calls("reference")} (${trips("reference")})`,
+      `${calls("floor")} (${trips("floor")})`,
+      `${x(calls("vend") / calls("floor"))} floor`,
+      "≤ 4 (EOA payer)",
+      yesNo(calls("vend") <= 4),
+    ],
+  ];
+  const retried = n.retry.samples;
+  rows.push([
+    `Buyer's idempotent retry (same PAYMENT-SIGNATURE + payment-identifier), median of ${retried.length || "—"} sequential: latency, RPC calls (round trips)`,
+    retried.length
+      ? `${ms(median(retried.map((s) => s.ms)))} (p90 ${ms(percentile(retried.map((s) => s.ms), 90))}), ` +
+        `${median(retried.map((s) => tallyTotals(s.rpc).calls))} (${median(retried.map((s) => s.rpc.requests))})`
+      : `not answered with the file: ${n.retry.failure}`,
+    "—",
+    "—",
+    retried.length ? `${x(median(retried.map((s) => s.ms)) / floor)} floor` : "—",
+    "—",
+    "—",
+  ]);
+  const failures = (c: ConcurrencyResult) => {
+    const total = c.concurrency - c.settled;
+    return total === 0 ? "0" : `${total}: ${Object.entries(c.failures).map(([k, v]) => `${v}× ${k}`).join(", ")}`;
+  };
+  for (const c of n.concurrency) {
+    const top = c.concurrency === Math.max(...n.concurrency.map((d) => d.concurrency));
+    rows.push([
+      `${c.concurrency} concurrent distinct purchases, ${c.instances} instance${c.instances > 1 ? "s" : ""}: settled/s, p50 / p99, failures`,
+      `${c.settledPerSecond.toFixed(1)}/s, ${Number.isNaN(c.p50) ? "—" : `${ms(c.p50)} / ${ms(c.p99)}`}, ${failures(c)}`,
+      "—",
+      "—",
+      `${c.callsPerPurchase.toFixed(1)} calls (${c.requestsPerPurchase.toFixed(1)} round trips) per purchase`,
+      top ? "every purchase settles" : "—",
+      top ? yesNo(c.settled === c.concurrency) : "—",
+    ]);
+  }
+  if (n.skippedTwo) rows.push(["Two instances", `not measured: ${n.skippedTwo}`, "—", "—", "—", "every purchase settles", "**no**"]);
+  console.log(
+    `\n## Real-network cost: every JSON-RPC round trip + ${n.latencyMs} ms\n\n` +
+      `App: ${run.appDir}; database: ${n.database}; one settlement key shared by the instances; the anchor and the floor settle from their own keys.\n`,
+  );
+  console.log(markdownTable(["Figure", "Vend", "@x402/express anchor", "floor: send + receipt", "Ratio", "Goal", "Met"], rows));
+
+  const spans = (k: string) => median(n.paid.vend.map((s) => s.spans?.[k] ?? 0));
+  console.log(
+    `\nVend Server-Timing medians: verify ${ms(spans("verify"))}, settle ${ms(spans("settle"))}, db ${ms(spans("db"))}, total ${ms(spans("total"))}; ` +
+      `client-side latency − total ${ms(median(n.paid.vend.map((s) => s.ms - (s.spans?.total ?? 0))))}. ` +
+      `Floor: send ${ms(median(n.paid.floor.map((s) => s.spans?.send ?? 0)))}, receipt ${ms(median(n.paid.floor.map((s) => s.spans?.receipt ?? 0)))}.`,
+  );
+  const breakdown = [n.paid.vend, n.paid.reference, n.paid.floor].map(rpcBreakdown);
+  const methods = [...new Set(breakdown.flatMap((b) => [...b.keys()]))].sort();
+  const cell = (b: Map<string, { calls: number; ms: number }>, m: string) => (b.get(m) ? `${b.get(m)!.calls} (${ms(b.get(m)!.ms)})` : "0");
+  console.log("\nJSON-RPC per purchase (median calls of each method, and median ms spent in them, latency included):\n");
+  console.log(
+    markdownTable(
+      ["Method", "Vend", "anchor", "floor"],
+      [...methods.map((m) => [m, ...breakdown.map((b) => cell(b, m))]), ["wall time (median)", ms(vend), ms(anchor), ms(floor)]],
+    ),
+  );
+  const load = os.loadavg().map((v) => v.toFixed(2)).join(" ");
+  console.log(`\nRun: ${os.cpus().length} CPUs, Node ${process.version}, load average ${load}; ${run.seconds.toFixed(0)} s in all.`);
+}

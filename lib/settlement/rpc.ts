@@ -61,7 +61,7 @@ function isUnreachable(error: unknown): boolean {
 }
 
 /** True when a JSON-RPC error is the chain's answer to an execution (a revert), not a failure. */
-function isExecutionAnswer(error: unknown): boolean {
+export function isExecutionAnswer(error: unknown): boolean {
   if (!(error instanceof RpcError)) return false;
   return error.code === 3 || /revert|VM Exception|invalid opcode|out of gas|execution/i.test(error.message);
 }

@@ -6,7 +6,8 @@ import type { Payment } from "@/lib/generated/prisma/client";
 import { authorizationContextKey, contextFor, newContext, withContext, type SettlementContext } from "@/lib/settlement/context";
 import { postgresLedger } from "@/lib/settlement/ledger";
 import { getNetwork } from "@/lib/networks";
-import { facilitator, isLocalFacilitator } from "@/lib/x402/facilitator";
+import type { Eip3009Payment } from "@/lib/x402/evm-signer";
+import { facilitator, isLocalFacilitator, settlementSigner } from "@/lib/x402/facilitator";
 
 /**
  * What verifying an authorization told us (x402 spec §7.1 `/verify`).
@@ -71,8 +72,10 @@ const UNAVAILABLE_SETTLE = "The payment could not be settled right now. Retry sh
 /**
  * Verifies a PaymentPayload against the link's PaymentRequirements through the facilitator.
  * A thrown facilitator error, or (in process) any RPC call that failed on the way, is
- * `unavailable` (503), never an invalid payment. In process, what verify read (the payer's code,
- * the simulation) is kept for this authorization's settle.
+ * `unavailable` (503), never an invalid payment. In process, verify's two chain reads of an
+ * EIP-3009 payment (the payer's code and the simulation) go out together in one round trip
+ * (`prefetchVerification`, lib/x402/evm-signer.ts), and what verify read is kept for this
+ * authorization's settle.
  */
 export async function verifyAuthorization(payload: PaymentPayload, requirements: PaymentRequirements): Promise<VerifyOutcome> {
   const local = isLocalFacilitator();
@@ -80,7 +83,13 @@ export async function verifyAuthorization(payload: PaymentPayload, requirements:
   const ctx = local ? contextFor(key, { keep: true }) : newContext();
   let response;
   try {
-    response = await withContext(ctx, () => facilitator().verify(payload, requirements));
+    response = await withContext(ctx, () => {
+      const payment = payload.payload as Partial<Eip3009Payment>;
+      if (local && payment.authorization && typeof payment.signature === "string") {
+        settlementSigner(requirements.network)?.prefetchVerification(payment as Eip3009Payment, requirements.asset);
+      }
+      return facilitator().verify(payload, requirements);
+    });
   } catch (error) {
     console.error("[vend] verify could not reach the facilitator or RPC", error);
     return { kind: "unavailable", message: UNAVAILABLE_VERIFY };

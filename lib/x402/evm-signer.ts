@@ -2,19 +2,22 @@ import { toFacilitatorEvmSigner } from "@x402/evm";
 import {
   concat,
   createPublicClient,
+  decodeFunctionResult,
   defineChain,
   encodeFunctionData,
   getAddress,
+  parseAbi,
+  parseSignature,
   type Abi,
   type Address,
   type Hex,
   type LocalAccount,
 } from "viem";
-import { currentContext, type SettlementContext } from "@/lib/settlement/context";
+import { currentContext, detached, type SettlementContext } from "@/lib/settlement/context";
 import { FeeCache } from "@/lib/settlement/fees";
 import type { SettlementLedger } from "@/lib/settlement/ledger-types";
 import { SettlementPipeline, pipelineFor, type SettlementCall } from "@/lib/settlement/pipeline";
-import { createRpc, type Rpc } from "@/lib/settlement/rpc";
+import { createRpc, isExecutionAnswer, RpcError, type Rpc } from "@/lib/settlement/rpc";
 
 /** Options of {@link facilitatorEvmSigner}. */
 export type FacilitatorSignerOptions = {
@@ -32,11 +35,33 @@ export type FacilitatorSignerOptions = {
   confirmTimeoutMs: number;
 };
 
+/** An EIP-3009 `exact` payment as verify reads it (x402 `payload.payload`). */
+export type Eip3009Payment = {
+  authorization: { from: string; to: string; value: string; validAfter: string; validBefore: string; nonce: string };
+  signature: string;
+};
+
 /** The facilitator signer, with the parts settlement and reconciliation also use. */
 export type VendFacilitatorSigner = ReturnType<typeof toFacilitatorEvmSigner> & {
   rpc: Rpc;
   pipeline: SettlementPipeline;
+  /**
+   * Asks the chain, in ONE round trip (a JSON-RPC batch), the two things `@x402/evm`'s exact
+   * verify is about to ask one after the other — the payer's code, then the simulation of its
+   * `transferWithAuthorization` — and leaves both answers in the current purchase's context, where
+   * verify finds them. Call it inside the purchase's context, right before verify. See the module
+   * comment for what it changes and what it does not.
+   */
+  prefetchVerification(payment: Eip3009Payment, asset: string): void;
 };
+
+/** The v, r, s overload `@x402/evm` simulates an EOA-length (65-byte) signature with. */
+const TRANSFER_WITH_AUTHORIZATION_VRS = parseAbi([
+  "function transferWithAuthorization(address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, uint8 v, bytes32 r, bytes32 s)",
+]);
+
+/** Key of a prefetched `eth_call` in a purchase context: target and calldata. */
+const callKey = (to: string, data: Hex) => `call:${to.toLowerCase()}:${data.toLowerCase()}`;
 
 /**
  * The facilitator's EVM signer for one network, as `@x402/evm`'s `ExactEvmScheme` calls it
@@ -54,6 +79,16 @@ export type VendFacilitatorSigner = ReturnType<typeof toFacilitatorEvmSigner> & 
  *   not used is not paid; a transfer that runs out of it makes the next ones estimate again); any
  *   other payer (ERC-1271, ERC-6492) or call is estimated;
  * - a failed RPC call is never cached and marks the purchase's context (see lib/settlement/rpc.ts).
+ *
+ * {@link VendFacilitatorSigner.prefetchVerification} folds verify's two reads into one round trip
+ * (three per EOA purchase instead of four; still four calls): x402 asks the payer's code before it
+ * simulates, so on a real network the simulation waited a whole round trip for an answer it does
+ * not need (the simulation is the same call whatever the code). x402 still makes every decision
+ * from the same answers: the code is the payer's, read within this purchase; the simulation is
+ * used only for exactly the call x402 makes (same target, same calldata: the v, r, s overload for a
+ * 65-byte signature) and only once; a revert is kept (it is the chain's answer); a node error in
+ * either, or a failed batch, is not: those reads are made again inside the purchase, as without
+ * the prefetch (so a failure marks the purchase and verify answers `unavailable`, never "invalid").
  */
 export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacilitatorSigner {
   const address = getAddress(opts.account.address);
@@ -94,6 +129,71 @@ export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacili
 
   const getCode = (args: { address: Address }) =>
     once(currentContext(), `code:${args.address.toLowerCase()}`, () => client.getCode({ address: args.address }));
+
+  function prefetchVerification(payment: Eip3009Payment, asset: string): void {
+    const ctx = currentContext();
+    const sig = payment.signature as Hex;
+    if (!ctx || !/^0x[0-9a-fA-F]{130}$/.test(sig) || !/^0x[0-9a-fA-F]{40}$/.test(payment.authorization.from)) return;
+    const payer = getAddress(payment.authorization.from);
+    const codeKey = `code:${payer.toLowerCase()}`;
+    if (ctx.reads.has(codeKey)) return;
+    const a = payment.authorization;
+    let data: Hex;
+    let to: Address;
+    try {
+      const parsed = parseSignature(sig);
+      data = encodeFunctionData({
+        abi: TRANSFER_WITH_AUTHORIZATION_VRS,
+        functionName: "transferWithAuthorization",
+        args: [payer, getAddress(a.to), BigInt(a.value), BigInt(a.validAfter), BigInt(a.validBefore), a.nonce as Hex, Number(parsed.v ?? parsed.yParity), parsed.r, parsed.s],
+      });
+      to = getAddress(asset);
+    } catch {
+      return; // Not a well-formed EIP-3009 payment: verify refuses it on its own.
+    }
+    // Advisory: the batch runs outside the purchase's context, so that its failure marks nothing;
+    // whatever it cannot answer is read again by the purchase itself, as without it.
+    const answers = detached(() =>
+      rpc.batch([
+        { method: "eth_getCode", params: [payer, "latest"] },
+        { method: "eth_call", params: [{ to, data }, "latest"] },
+      ]),
+    );
+    const fresh = () => client.getCode({ address: payer });
+    const code = answers.then(
+      ([value]) => (value instanceof RpcError ? fresh() : value === "0x" ? undefined : (value as Hex)),
+      fresh,
+    );
+    ctx.reads.set(codeKey, code);
+    code.catch(() => {
+      if (ctx.reads.get(codeKey) === code) ctx.reads.delete(codeKey);
+    });
+    const simulation = answers.then(
+      ([, value]) => (value instanceof RpcError && !isExecutionAnswer(value) ? undefined : value),
+      () => undefined,
+    );
+    ctx.reads.set(callKey(to, data), simulation);
+  }
+
+  /** The prefetched answer of exactly this call, taken (used once), or undefined. */
+  async function prefetchedCall(args: { address: Address; abi: unknown; functionName: string; args?: readonly unknown[] }): Promise<{ result: unknown } | undefined> {
+    const ctx = currentContext();
+    if (!ctx || args.functionName !== "transferWithAuthorization") return undefined;
+    const data = encodeFunctionData({ abi: args.abi as Abi, functionName: args.functionName, args: (args.args ?? []) as unknown[] });
+    const key = callKey(args.address, data);
+    const found = ctx.reads.get(key) as Promise<unknown> | undefined;
+    if (!found) return undefined;
+    ctx.reads.delete(key);
+    let value: unknown;
+    try {
+      value = await found;
+    } catch {
+      return undefined;
+    }
+    if (value === undefined) return undefined;
+    if (value instanceof RpcError) throw value;
+    return { result: decodeFunctionResult({ abi: args.abi as Abi, functionName: args.functionName, data: value as Hex }) };
+  }
 
   async function gasFor(to: Address, data: Hex, eoaTransfer?: { token: string }): Promise<{ gas: bigint; known: boolean }> {
     const known = eoaTransfer && estimated.get(eoaTransfer.token);
@@ -137,7 +237,8 @@ export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacili
       address,
       getCode,
       async readContract(args) {
-        const result = await client.readContract(args as never);
+        const prefetched = await prefetchedCall(args as never);
+        const result = prefetched ? prefetched.result : await client.readContract(args as never);
         if (args.functionName === "transferWithAuthorization" && args.args) {
           const [from, , , , , nonce] = args.args as [string, string, bigint, bigint, bigint, string];
           currentContext()?.simulated.add(`${from.toLowerCase()}:${nonce.toLowerCase()}`);
@@ -176,5 +277,5 @@ export function facilitatorEvmSigner(opts: FacilitatorSignerOptions): VendFacili
     },
     { confirmationTimeoutMs: opts.confirmTimeoutMs },
   );
-  return Object.assign(signer, { rpc, pipeline });
+  return Object.assign(signer, { rpc, pipeline, prefetchVerification });
 }

@@ -15,14 +15,18 @@ export type AppServer = {
 /**
  * Starts the built app with `next start` on `port` and the given environment, and waits until
  * `GET /api/health/live` answers 200 (or fails with the server's output after `timeoutMs`).
+ * `dir` runs another checkout's build (its own `next` and `.next`; default: this checkout), and
+ * `healthPath` is the URL it is polled on (default `/api/health/live`).
  */
 export async function startApp(opts: {
   port: number;
   env: Record<string, string>;
   mode?: "start" | "dev";
   timeoutMs?: number;
+  dir?: string;
+  healthPath?: string;
 }): Promise<AppServer> {
-  const root = path.resolve(import.meta.dirname, "../..");
+  const root = opts.dir ? path.resolve(opts.dir) : path.resolve(import.meta.dirname, "../..");
   const nextBin = path.join(root, "node_modules/next/dist/bin/next");
   const child: ChildProcess = spawn(
     process.execPath,
@@ -41,7 +45,7 @@ export async function startApp(opts: {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next ${opts.mode ?? "start"} exited (${child.exitCode}):\n${log}`);
     try {
-      const res = await fetch(`${url}/api/health/live`);
+      const res = await fetch(`${url}${opts.healthPath ?? "/api/health/live"}`);
       if (res.ok) break;
     } catch {
       // Not listening yet.

@@ -23,6 +23,8 @@ export type RpcFaultProxy = {
   calls(): Record<string, number>;
   /** Total calls (all methods) since the start. */
   total(): number;
+  /** HTTP round trips since the start (a JSON-RPC batch is one). */
+  roundTrips(): number;
   /** Applies `fault` to the next `times` raw sends (0: no more faults). */
   failSends(fault: SendFault, times?: number): void;
   /** Resolves when a held send is waiting (see `hold` / `hold-unsent`). */
@@ -49,6 +51,7 @@ export async function startRpcFaultProxy(target: string, port = 0): Promise<RpcF
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   const counts: Record<string, number> = {};
+  let roundTrips = 0;
   const sent: string[] = [];
   let faults: { fault: SendFault; times: number } | undefined;
   let receiptsHeld = false;
@@ -95,6 +98,7 @@ export async function startRpcFaultProxy(target: string, port = 0): Promise<RpcF
     }
     const calls = Array.isArray(parsed) ? parsed : [parsed];
     for (const c of calls) counts[c.method] = (counts[c.method] ?? 0) + 1;
+    roundTrips++;
 
     const single = !Array.isArray(parsed) ? parsed : undefined;
     if (single?.method === "eth_sendRawTransaction") {
@@ -174,6 +178,7 @@ export async function startRpcFaultProxy(target: string, port = 0): Promise<RpcF
     port: actualPort,
     calls: () => ({ ...counts }),
     total: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    roundTrips: () => roundTrips,
     failSends(fault, times = 1) {
       faults = times > 0 ? { fault, times } : undefined;
     },

@@ -104,14 +104,16 @@ afterAll(async () => {
 });
 
 describe("round trips", () => {
-  it("settles an EOA purchase with at most 4 JSON-RPC calls: payer code, simulation, send, receipt", async () => {
+  it("settles an EOA purchase with at most 4 JSON-RPC calls in 3 round trips: payer code + simulation (one batch), send, receipt", async () => {
     const slug = await newLink();
     const warm = await sign(buyers[0]!, slug);
     await buy(slug, warm.header);
     const { header } = await sign(buyers[1]!, slug);
     const before = proxy.calls();
+    const tripsBefore = proxy.roundTrips();
     const outcome = await buy(slug, header);
     const after = proxy.calls();
+    expect(proxy.roundTrips() - tripsBefore).toBe(3);
     const used = Object.fromEntries(
       Object.entries(after).map(([m, n]) => [m, n - (before[m] ?? 0)]).filter(([, n]) => (n as number) > 0),
     );
