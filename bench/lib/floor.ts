@@ -1,14 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { encodeFunctionData, getAddress, keccak256, parseAbi, parseSignature, toHex, type Address, type Hex } from "viem";
+import { authorizationTypes, eip3009ABI } from "@x402/evm";
+import { encodeFunctionData, getAddress, keccak256, parseSignature, toHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Account } from "../../scripts/lib/agent";
 import type { PaidSample } from "./paid";
 import { diffTally, type RpcProxy } from "./rpc-proxy";
 import { since } from "./stats";
-
-const TRANSFER_WITH_AUTHORIZATION = parseAbi([
-  "function transferWithAuthorization(address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, uint8 v, bytes32 r, bytes32 s)",
-]);
 
 async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
@@ -54,22 +51,13 @@ export async function prepareSendFloor(opts: {
     const authorization = { from: getAddress(opts.payer.address), to: opts.payTo, value: opts.amount, validAfter: 0n, validBefore, nonce };
     const signature = await opts.payer.signTypedData!({
       domain: { name: "USD Coin", version: "2", chainId: opts.chainId, verifyingContract: opts.asset },
-      types: {
-        TransferWithAuthorization: [
-          { name: "from", type: "address" },
-          { name: "to", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "validAfter", type: "uint256" },
-          { name: "validBefore", type: "uint256" },
-          { name: "nonce", type: "bytes32" },
-        ],
-      },
+      types: authorizationTypes,
       primaryType: "TransferWithAuthorization",
       message: authorization,
     });
     const { r, s, v, yParity } = parseSignature(signature);
     const data = encodeFunctionData({
-      abi: TRANSFER_WITH_AUTHORIZATION,
+      abi: eip3009ABI,
       functionName: "transferWithAuthorization",
       args: [authorization.from, authorization.to, authorization.value, 0n, validBefore, nonce, Number(v ?? BigInt(27 + yParity)), r, s],
     });
