@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { x402Client, x402HTTPClient } from "@x402/core/client";
 import { decodePaymentResponseHeader } from "@x402/core/http";
@@ -30,7 +30,16 @@ import { generatePrivateKey, privateKeyToAccount, type LocalAccount } from "viem
 import { testUsdcAbi } from "../../scripts/lib/contracts";
 import { safeSmartAccount, type SafeSmartAccount } from "../../scripts/lib/smart-accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createApiKey, creatorApi, hardhat, paymentRequiredOf, signIn, usdcBalance, type Account } from "../support/client";
+import {
+  type Account,
+  createApiKey,
+  creatorApi,
+  hardhat,
+  paymentRequiredOf,
+  sha256Hex,
+  signIn,
+  usdcBalance,
+} from "../support/client";
 import { startDropProxy, type DropProxy } from "../support/drop-proxy";
 
 /**
@@ -46,7 +55,6 @@ const network = `eip155:${inject("chainId")}`;
 
 const creator = hardhat(0);
 const file = new Uint8Array(randomBytes(20_000));
-const sha = (b: ArrayBuffer | Uint8Array) => createHash("sha256").update(new Uint8Array(b)).digest("hex");
 
 let api: ReturnType<typeof creatorApi>;
 let proxy: DropProxy;
@@ -140,7 +148,7 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
 
     const bought = await agentFetch(link.url);
     expect(bought.status).toBe(200);
-    expect(sha(await bought.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await bought.arrayBuffer())).toBe(sha256Hex(file));
     expect(await usdcBalance(rpcUrl, asset, buyer.address)).toBe(before - 20_000n);
 
     const sent: Request[] = [];
@@ -151,7 +159,7 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
     }, agent(buyer, { siwx: true }).client);
     const again = await recordingFetch(link.url);
     expect(again.status).toBe(200);
-    expect(sha(await again.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await again.arrayBuffer())).toBe(sha256Hex(file));
     expect(again.headers.get("payment-response")).toBeNull();
     expect(sent.map((r) => [r.headers.has("sign-in-with-x"), r.headers.has("payment-signature")])).toEqual([
       [false, false],
@@ -160,7 +168,7 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
     const proof = JSON.parse(Buffer.from(sent[1]!.headers.get("sign-in-with-x")!, "base64").toString("utf8"));
     report("SIWX re-download: the request's SIGN-IN-WITH-X (decoded) and the answer", {
       request: proof,
-      answer: { status: again.status, headers: Object.fromEntries(again.headers), bodySha256: sha(file) },
+      answer: { status: again.status, headers: Object.fromEntries(again.headers), bodySha256: sha256Hex(file) },
     });
     expect(proof).toMatchObject({ address: buyer.address, domain: new URL(baseUrl).host, uri: link.url, chainId: network });
 
@@ -186,7 +194,7 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
     const again = await agentFetch(link.url);
     expect(again.status).toBe(200);
     expect(again.headers.get("payment-response")).toBeNull();
-    expect(sha(await again.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await again.arrayBuffer())).toBe(sha256Hex(file));
     // The owner's own signature names the owner, who never bought: no access for it.
     const ownerProof = await fetch(link.url, { headers: { "SIGN-IN-WITH-X": await siwxHeaderFor(link.url, safe.owner) } });
     expect(paymentRequiredOf(ownerProof).error).toBe("siwx_no_purchase");
@@ -213,7 +221,7 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
     expect((await fetch(link.url)).status).toBe(410);
     const res = await fetch(link.url, { headers: { "SIGN-IN-WITH-X": await siwxHeaderFor(link.url, buyer, challenge) } });
     expect(res.status).toBe(200);
-    expect(sha(await res.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await res.arrayBuffer())).toBe(sha256Hex(file));
   });
 
   it("opens nothing for a wallet that did not buy, a spent nonce, another link's or another domain's message", async () => {
@@ -268,7 +276,7 @@ describe("Sign-In-With-X: an agent buys once and downloads again without paying"
     expect(cookie).toMatch(/HttpOnly/);
     const download = await fetch(link.url, { headers: { cookie: cookie.split(";")[0]! } });
     expect(download.status).toBe(200);
-    expect(sha(await download.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await download.arrayBuffer())).toBe(sha256Hex(file));
 
     const replay = await post(header);
     expect(replay.status).toBe(401);
@@ -312,8 +320,8 @@ describe("payment-identifier with the official client (@x402/fetch) over real HT
     const first = await fetch(link.url, { headers });
     const second = await fetch(link.url, { headers });
     expect([first.status, second.status]).toEqual([200, 200]);
-    expect(sha(await first.arrayBuffer())).toBe(sha(file));
-    expect(sha(await second.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await first.arrayBuffer())).toBe(sha256Hex(file));
+    expect(sha256Hex(await second.arrayBuffer())).toBe(sha256Hex(file));
     expect(second.headers.get("payment-response")).toBe(first.headers.get("payment-response"));
     const settlement = decodePaymentResponseHeader(first.headers.get("payment-response")!);
     report("payment-identifier replay: the same PAYMENT-SIGNATURE after a lost response (PAYMENT-RESPONSE decoded)", {

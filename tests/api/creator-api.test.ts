@@ -1,7 +1,13 @@
-import { randomBytes, createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { DataItem } from "arbundles";
 import { beforeAll, describe, expect, it, inject } from "vitest";
-import { createApiKey, creatorApi, hardhat, signIn } from "../support/client";
+import {
+  createApiKey,
+  creatorApi,
+  hardhat,
+  sha256Hex,
+  signIn,
+} from "../support/client";
 
 const baseUrl = inject("baseUrl");
 const chainId = inject("chainId");
@@ -20,7 +26,6 @@ beforeAll(async () => {
   b = creatorApi(baseUrl, await createApiKey(baseUrl, await signIn(baseUrl, bob)));
 });
 
-const sha = (x: ArrayBuffer | Uint8Array) => createHash("sha256").update(new Uint8Array(x)).digest("hex");
 
 describe("authentication", () => {
   it("answers 401 without a session or key, and with a wrong key", async () => {
@@ -75,7 +80,7 @@ describe("objects", () => {
     const bytes = new Uint8Array(randomBytes(300_000));
     const object = await a.upload(bytes, "clip.mp4", "video/mp4");
     const detail = await (await a.call("GET", `/api/objects/${object.id}`)).json();
-    expect(detail).toMatchObject({ name: "clip.mp4", contentType: "video/mp4", size: "300000", sha256: sha(bytes) });
+    expect(detail).toMatchObject({ name: "clip.mp4", contentType: "video/mp4", size: "300000", sha256: sha256Hex(bytes) });
     expect(detail.tags).toEqual(
       expect.arrayContaining([
         { name: "Content-Type", value: "video/mp4" },
@@ -84,12 +89,12 @@ describe("objects", () => {
       ]),
     );
     const content = await a.call("GET", `/api/objects/${object.id}/content`);
-    expect(sha(await content.arrayBuffer())).toBe(sha(bytes));
+    expect(sha256Hex(await content.arrayBuffer())).toBe(sha256Hex(bytes));
     const whole = await a.call("GET", `/api/objects/${object.id}/content?format=ans104`);
     const item = new DataItem(Buffer.from(await whole.arrayBuffer()));
     expect(await item.isValid()).toBe(true);
     expect(item.id).toBe(detail.dataItemId);
-    expect(sha(item.rawData)).toBe(sha(bytes));
+    expect(sha256Hex(item.rawData)).toBe(sha256Hex(bytes));
   });
 
   it("accepts multipart form data", async () => {

@@ -1,9 +1,15 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createWalletClient, http, parseSignature, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testUsdcAbi } from "../../scripts/lib/contracts";
 import { devnetChain } from "../../scripts/lib/devnet";
-import { hardhat, transfersFor, usdcBalance, type Account } from "../support/client";
+import {
+  type Account,
+  hardhat,
+  sha256Hex,
+  transfersFor,
+  usdcBalance,
+} from "../support/client";
 import { signFor, startSettlementStack, type SettlementStack } from "../support/settlement-stack";
 
 /**
@@ -19,7 +25,6 @@ const TIMEOUT_SECONDS = 3;
 let stack: SettlementStack;
 const creator = hardhat(0);
 const file = new Uint8Array(randomBytes(4096));
-const sha = (b: ArrayBuffer | Uint8Array) => createHash("sha256").update(new Uint8Array(b)).digest("hex");
 
 /** The final state each scenario's payment must have: checked in the database at the end. */
 const finalStates: { name: string; payer: string; nonce: Hex; status: string | null }[] = [];
@@ -73,7 +78,7 @@ async function expectCharged(s: Scenario, charged: boolean) {
 
 function expectFile(res: Answer) {
   expect(res.status).toBe(200);
-  expect(sha(res.body)).toBe(sha(file));
+  expect(sha256Hex(res.body)).toBe(sha256Hex(file));
 }
 
 /** A 409 `settlement_pending` that hands this request its receipt. */

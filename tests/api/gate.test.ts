@@ -1,4 +1,4 @@
-import { randomBytes, createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { decodePaymentResponseHeader } from "@x402/core/http";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import { getAddress, type Address, type Hex } from "viem";
@@ -9,6 +9,7 @@ import {
   hardhat,
   payer,
   paymentRequiredOf,
+  sha256Hex,
   signIn,
   signPayment,
   transfersFor,
@@ -34,7 +35,6 @@ async function newLink(extra: Record<string, unknown> = {}, bytes: Uint8Array = 
   return api.createLink({ objectId: object.id, payTo: creator.address, price: "0.25", network, expiresIn: "1h", ...extra });
 }
 
-const sha = (b: ArrayBuffer | Uint8Array) => createHash("sha256").update(new Uint8Array(b)).digest("hex");
 
 beforeAll(async () => {
   const cookie = await signIn(baseUrl, creator);
@@ -104,7 +104,7 @@ describe("a paid request", () => {
     expect(res.headers.get("content-type")).toBe("application/pdf");
     expect(res.headers.get("accept-ranges")).toBe("bytes");
     expect(res.headers.get("content-disposition")).toContain("filename*=UTF-8''report%202026%20%E2%80%94%20final.pdf");
-    expect(sha(await res.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await res.arrayBuffer())).toBe(sha256Hex(file));
     const settlement = decodePaymentResponseHeader(res.headers.get("payment-response")!);
     expect(settlement).toMatchObject({ success: true, network, payer: getAddress(buyer.address) });
     expect(settlement.transaction).toMatch(/^0x[0-9a-f]{64}$/);
@@ -139,7 +139,7 @@ describe("a paid request", () => {
 
     const cookie = await fetch(link.url, { headers: { cookie: `vend_r_${link.slug}=${receipt}` } });
     expect(cookie.status).toBe(200);
-    expect(sha(await cookie.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await cookie.arrayBuffer())).toBe(sha256Hex(file));
 
     const bad = await fetch(link.url, { headers: { "x-vend-receipt": receipt, range: `bytes=${file.length}-` } });
     expect(bad.status).toBe(416);
@@ -280,9 +280,9 @@ describe("POST /api/purchases (the pay page's purchase)", () => {
     expect(cookie).toContain("HttpOnly");
     const download = await fetch(`${baseUrl}${body.downloadUrl}`, { headers: { cookie: cookie.split(";")[0]! } });
     expect(download.status).toBe(200);
-    expect(sha(await download.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await download.arrayBuffer())).toBe(sha256Hex(file));
     const withHeader = await fetch(`${baseUrl}${body.downloadUrl}`, { headers: { "x-vend-receipt": body.receipt } });
-    expect(sha(await withHeader.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await withHeader.arrayBuffer())).toBe(sha256Hex(file));
     const replay = await fetch(`${baseUrl}/api/purchases`, {
       method: "POST",
       headers: { "content-type": "application/json" },

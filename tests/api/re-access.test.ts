@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { decodePaymentResponseHeader, encodePaymentSignatureHeader } from "@x402/core/http";
 import type { PaymentPayload } from "@x402/core/types";
 import { eip3009ABI } from "@x402/evm";
@@ -10,6 +10,7 @@ import {
   creatorApi,
   hardhat,
   paymentRequiredOf,
+  sha256Hex,
   signIn,
   signPayment,
   transfersFor,
@@ -32,7 +33,6 @@ const network = `eip155:${inject("chainId")}`;
 const creator = hardhat(0);
 const buyer = hardhat(3);
 const file = new Uint8Array(randomBytes(50_000));
-const sha = (b: ArrayBuffer | Uint8Array) => createHash("sha256").update(new Uint8Array(b)).digest("hex");
 const chain = createPublicClient({ transport: http(rpcUrl) });
 
 let api: ReturnType<typeof creatorApi>;
@@ -86,7 +86,7 @@ describe("a settled authorization presented again", () => {
     const { header, payload } = await signPayment(buyer, paymentRequiredOf(await fetch(link.url)));
     const first = await pay(link.url, header);
     expect(first.status).toBe(200);
-    expect(sha(await first.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await first.arrayBuffer())).toBe(sha256Hex(file));
     const { transaction } = decodePaymentResponseHeader(first.headers.get("payment-response")!);
     const balance = await usdcBalance(rpcUrl, asset, buyer.address);
 
@@ -127,7 +127,7 @@ describe("a settled authorization presented again", () => {
 
     const again = await pay(link.url, header);
     expect(again.status).toBe(200);
-    expect(sha(await again.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await again.arrayBuffer())).toBe(sha256Hex(file));
     expect(again.headers.get("payment-response")).toBe(first.headers.get("payment-response"));
     const ranged = await fetch(link.url, { headers: { "PAYMENT-SIGNATURE": header, range: "bytes=0-99" } });
     expect(ranged.status).toBe(206);
@@ -183,7 +183,7 @@ describe("a buyer whose response was lost", () => {
 
     const retry = await pay(viaProxy, header);
     expect(retry.status).toBe(200);
-    expect(sha(await retry.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await retry.arrayBuffer())).toBe(sha256Hex(file));
     expect(decodePaymentResponseHeader(retry.headers.get("payment-response")!)).toMatchObject({
       success: true,
       payer: getAddress(buyer.address),
@@ -232,9 +232,9 @@ describe("access after a purchase", () => {
 
     const withReceipt = await fetch(link.url, { headers: { "x-vend-receipt": receipt } });
     expect(withReceipt.status).toBe(200);
-    expect(sha(await withReceipt.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await withReceipt.arrayBuffer())).toBe(sha256Hex(file));
     const withId = await pay(link.url, header);
     expect(withId.status).toBe(200);
-    expect(sha(await withId.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await withId.arrayBuffer())).toBe(sha256Hex(file));
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { decodePaymentResponseHeader } from "@x402/core/http";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import { createPublicClient, createWalletClient, getAddress, http, parseAbiItem, publicActions, toHex, type Address, type Hex } from "viem";
@@ -12,6 +12,7 @@ import {
   hardhat,
   payer,
   paymentRequiredOf,
+  sha256Hex,
   signIn,
   signPayment,
   transfersFor,
@@ -41,7 +42,6 @@ const minter = createWalletClient({
 }).extend(publicActions);
 
 const file = new Uint8Array(randomBytes(50_000));
-const sha = (b: ArrayBuffer | Uint8Array) => createHash("sha256").update(new Uint8Array(b)).digest("hex");
 const PRICE = 250_000n;
 
 let api: ReturnType<typeof creatorApi>;
@@ -94,7 +94,7 @@ describe("a counterfactual smart wallet (ERC-6492) at the gate", () => {
     expect(signatureOf(payload).endsWith(ERC6492_MAGIC)).toBe(true);
     const res = await fetch(link.url, { headers: { "PAYMENT-SIGNATURE": header } });
     expect(res.status).toBe(200);
-    expect(sha(await res.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await res.arrayBuffer())).toBe(sha256Hex(file));
     const settlement = decodePaymentResponseHeader(res.headers.get("payment-response")!);
     expect(settlement).toMatchObject({ success: true, network, payer: safe.address });
 
@@ -111,7 +111,7 @@ describe("a counterfactual smart wallet (ERC-6492) at the gate", () => {
     const link = await newLink();
     const res = await wrapFetchWithPayment(fetch, payer(safe, network, asset))(link.url);
     expect(res.status).toBe(200);
-    expect(sha(await res.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await res.arrayBuffer())).toBe(sha256Hex(file));
     expect(decodePaymentResponseHeader(res.headers.get("payment-response")!).payer).toBe(safe.address);
     expect(await deployments(SAFE_ADDRESSES.SafeProxyFactory, safe.address)).toBe(1);
   });
@@ -171,7 +171,7 @@ describe("a deployed smart wallet (ERC-1271) at the gate", () => {
     const before = await usdcBalance(rpcUrl, asset, safe.address);
     const res = await fetch(link.url, { headers: { "PAYMENT-SIGNATURE": header } });
     expect(res.status).toBe(200);
-    expect(sha(await res.arrayBuffer())).toBe(sha(file));
+    expect(sha256Hex(await res.arrayBuffer())).toBe(sha256Hex(file));
     expect(await deployments(SAFE_ADDRESSES.SafeProxyFactory, safe.address)).toBe(1);
     expect(await transfersFor(rpcUrl, asset, safe.address, nonceOf(payload))).toBe(1);
     expect(await usdcBalance(rpcUrl, asset, safe.address)).toBe(before - PRICE);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { encodePaymentSignatureHeader, decodePaymentRequiredHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
 import { appendPaymentIdentifierToExtensions } from "@x402/extensions/payment-identifier";
@@ -7,6 +8,11 @@ import type { Account } from "../../scripts/lib/agent";
 import { payer } from "../../scripts/lib/agent";
 
 export { createApiKey, hardhat, payer, signIn, usdcBalance, type Account } from "../../scripts/lib/agent";
+
+/** SHA-256 of bytes, hex: compares a downloaded body with the uploaded file. */
+export function sha256Hex(bytes: ArrayBuffer | Uint8Array): string {
+  return createHash("sha256").update(new Uint8Array(bytes)).digest("hex");
+}
 
 /** A creator API client (Bearer key). */
 export function creatorApi(baseUrl: string, key: string) {
